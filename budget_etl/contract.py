@@ -1,0 +1,137 @@
+"""The data dictionary as code: document kinds, table types, their record fields.
+
+``docs/data-dictionary.md`` is the prose contract; this module is its single machine-readable
+copy. Extractor, schemas, expectation suites, database models and exports all take slugs and
+field names from here, so a new table type starts with one entry below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DOCUMENT_KINDS = ("budget_disclosure", "performance_targets")
+
+
+@dataclass(frozen=True)
+class TableType:
+    slug: str
+    title: str  # the text the printed title contains
+    fields: tuple[str, ...]
+    amount_fields: tuple[str, ...] = ()
+    #: True for the nine standard tables every 部门预算信息公开 must contain
+    standard: bool = False
+
+
+_FUNCTION_BASIC_PROJECT = ("line_no", "code", "name", "total", "basic", "project")
+
+TABLE_TYPES: dict[str, TableType] = {
+    t.slug: t
+    for t in (
+        TableType(
+            "revenue_expenditure_summary",
+            "部门预算收支总表",
+            ("line_no", "side", "item", "amount"),
+            ("amount",),
+            standard=True,
+        ),
+        TableType(
+            "revenue_by_function",
+            "部门预算收入总表",
+            (
+                "line_no", "code", "name", "total", "current_year_subtotal", "fiscal_appropriation",
+                "fiscal_special_account", "business_income", "operating_income", "superior_subsidy",
+                "subordinate_remittance", "other_income", "prior_year_carryover",
+            ),
+            (
+                "total", "current_year_subtotal", "fiscal_appropriation", "fiscal_special_account",
+                "business_income", "operating_income", "superior_subsidy", "subordinate_remittance",
+                "other_income", "prior_year_carryover",
+            ),
+            standard=True,
+        ),
+        TableType(
+            "expenditure_by_function",
+            "部门预算支出总表",
+            (
+                "line_no", "code", "name", "total", "basic", "project", "operating",
+                "remittance_to_superior", "subsidy_to_subordinate",
+            ),
+            ("total", "basic", "project", "operating", "remittance_to_superior", "subsidy_to_subordinate"),
+            standard=True,
+        ),
+        TableType(
+            "fiscal_appropriation_summary",
+            "部门预算财政拨款收支总表",
+            ("line_no", "side", "item", "total", "general_budget", "government_fund", "state_capital"),
+            ("total", "general_budget", "government_fund", "state_capital"),
+            standard=True,
+        ),
+        TableType(
+            "general_budget_expenditure",
+            "一般公共预算财政拨款支出表",
+            _FUNCTION_BASIC_PROJECT,
+            ("total", "basic", "project"),
+            standard=True,
+        ),
+        TableType(
+            "general_budget_basic_expenditure",
+            "一般公共预算财政拨款基本支出表",
+            ("line_no", "code", "name", "total", "personnel", "public_funds"),
+            ("total", "personnel", "public_funds"),
+            standard=True,
+        ),
+        TableType(
+            "government_fund_expenditure",
+            "政府性基金预算财政拨款支出表",
+            _FUNCTION_BASIC_PROJECT,
+            ("total", "basic", "project"),
+            standard=True,
+        ),
+        TableType(
+            "state_capital_expenditure",
+            "国有资本经营预算财政拨款支出表",
+            _FUNCTION_BASIC_PROJECT,
+            ("total", "basic", "project"),
+            standard=True,
+        ),
+        TableType(
+            "three_public_expenditure",
+            "“三公”经费支出表",
+            ("line_no", "item", "total", "general_budget", "government_fund", "state_capital"),
+            ("total", "general_budget", "government_fund", "state_capital"),
+            standard=True,
+        ),
+        TableType(
+            "project_performance",
+            "绩效目标表",
+            (
+                "seq", "title", "unit_code", "unit_name", "project_code", "project_name", "budget_total",
+                "fiscal_funds", "other_funds", "purpose", "plan_mar", "plan_jun", "plan_oct", "plan_dec",
+                "goals", "indicators",
+            ),
+            ("budget_total", "fiscal_funds", "other_funds"),
+        ),
+        TableType("institutions", "部门机构设置情况", ("unit_name", "nature", "rank", "funding")),
+        TableType("fixed_assets", "部门固定资产占用情况表", ("item", "quantity", "value"), ("value",)),
+        TableType("government_procurement", "部门政府采购预算", ()),
+    )
+}
+
+INDICATOR_FIELDS = (
+    "level1", "level2", "level3", "description", "target", "basis", "target_op", "target_value", "target_unit",
+)
+
+PLAN_FIELDS = ("plan_mar", "plan_jun", "plan_oct", "plan_dec")
+
+STANDARD_TABLES: tuple[str, ...] = tuple(slug for slug, t in TABLE_TYPES.items() if t.standard)
+
+#: Tables whose ``code`` column holds a classification code (function 3/5/7 digits, economic 3/5).
+FUNCTION_CLASSIFIED = (
+    "revenue_by_function",
+    "expenditure_by_function",
+    "general_budget_expenditure",
+    "government_fund_expenditure",
+    "state_capital_expenditure",
+)
+ECONOMIC_CLASSIFIED = ("general_budget_basic_expenditure",)
+TWO_SIDED = ("revenue_expenditure_summary", "fiscal_appropriation_summary")

@@ -1,0 +1,116 @@
+"""The plain data one document version carries between stages: metadata, typed tables, lineage.
+
+``ExtractedDocument.to_json()`` is exactly the ``extract`` JSON of the data dictionary;
+``from_json`` reads it back (goldens, stored documents, ``validate`` on a JSON file).
+Amounts are ``Decimal`` in memory and JSON numbers on the wire.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+Record = dict[str, Any]
+
+
+@dataclass
+class DocumentMeta:
+    kind: str
+    department_code: str | None
+    department_name: str | None
+    budget_year: int | None
+    unit: str | None
+    page_count: int
+    sha256: str
+    source_url: str | None = None
+
+
+@dataclass
+class ExtractedTable:
+    type: str
+    title: str
+    pages: list[int]
+    records: list[Record] = field(default_factory=list)
+
+
+@dataclass
+class NarrativeBlock:
+    """Running text outside the tables (情况说明 etc.), kept for narrative-vs-table checks."""
+
+    page: int
+    text: str
+
+
+@dataclass
+class ExtractedDocument:
+    document: DocumentMeta
+    tables: list[ExtractedTable] = field(default_factory=list)
+    narrative: list[NarrativeBlock] = field(default_factory=list)
+
+    def tables_of(self, slug: str) -> list[ExtractedTable]:
+        return [t for t in self.tables if t.type == slug]
+
+    def table(self, slug: str) -> ExtractedTable | None:
+        found = self.tables_of(slug)
+        return found[0] if found else None
+
+    def narrative_text(self) -> str:
+        return "\n".join(b.text for b in self.narrative)
+
+    def to_dict(self, *, include_narrative: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "document": asdict(self.document),
+            "tables": [asdict(t) for t in self.tables],
+        }
+        if out["document"].get("source_url") is None:
+            out["document"].pop("source_url")
+        if include_narrative:
+            out["narrative"] = [asdict(b) for b in self.narrative]
+        return _jsonable(out)
+
+    def to_json(self, *, include_narrative: bool = False, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(include_narrative=include_narrative), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ExtractedDocument:
+        meta = dict(data["document"])
+        meta.setdefault("source_url", None)
+        return cls(
+            document=DocumentMeta(**meta),
+            tables=[
+                ExtractedTable(
+                    type=t["type"],
+                    title=t["title"],
+                    pages=list(t.get("pages", [])),
+                    records=[_decimalize(r) for r in t.get("records", [])],
+                )
+                for t in data.get("tables", [])
+            ],
+            narrative=[NarrativeBlock(**b) for b in data.get("narrative", [])],
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ExtractedDocument:
+        return cls.from_dict(json.loads(text, parse_float=Decimal))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _decimalize(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _decimalize(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decimalize(v) for v in value]
+    return value

@@ -1,0 +1,100 @@
+"""The error taxonomy: every way a document can fail, as a small named type with a reason code.
+
+A failure is data — ``reason`` + ``message`` + ``evidence`` — the same shape whether it comes
+from fetch, extract or store, so the review queue, the CLI's ``--json`` output and the Prefect
+artifacts all show it the same way. Domain code raises these; only the CLI boundary turns
+them into exit codes and one-line messages.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class Stage(StrEnum):
+    FETCH = "fetch"
+    EXTRACT = "extract"
+    VALIDATE = "validate"
+    STORE = "store"
+
+
+class Reason(StrEnum):
+    # input files
+    EMPTY_FILE = "empty_file"
+    NOT_PDF = "not_pdf"
+    UNSUPPORTED_FORMAT = "unsupported_format"  # DOC/DOCX/XLS/XLSX: recognised, not yet extracted
+    TRUNCATED_PDF = "truncated_pdf"
+    CORRUPT_PDF = "corrupt_pdf"
+    ENCRYPTED_PDF = "encrypted_pdf"
+    NO_TEXT_LAYER = "no_text_layer"  # scanned / image-only
+    GARBLED_TEXT = "garbled_text"  # (cid:NNN) glyphs, no ToUnicode map
+    NO_BUDGET_TABLES = "no_budget_tables"
+    TOO_MANY_PAGES = "too_many_pages"
+    FILE_TOO_LARGE = "file_too_large"
+    # fetch
+    HTTP_ERROR = "http_error"
+    HTTP_NOT_FOUND = "http_not_found"
+    FETCH_TIMEOUT = "fetch_timeout"
+    CONNECTION_ERROR = "connection_error"
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    INCOMPLETE_DOWNLOAD = "incomplete_download"
+    # validate / store
+    VALIDATION_ERRORS = "validation_errors"
+    DATABASE_UNAVAILABLE = "database_unavailable"
+    STORE_FAILED = "store_failed"
+    # review operations
+    UNKNOWN_REVIEW_ITEM = "unknown_review_item"
+    INVALID_STATE = "invalid_state"
+
+
+class BudgetEtlError(Exception):
+    """Base of every domain error. ``transient`` marks failures worth an automatic retry."""
+
+    stage: Stage = Stage.EXTRACT
+    transient: bool = False
+
+    def __init__(self, reason: Reason, message: str, **evidence: Any) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+        self.evidence = evidence
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "error": self.reason.value,
+            "stage": self.stage.value,
+            "message": self.message,
+            "evidence": self.evidence,
+        }
+
+    def __str__(self) -> str:
+        return f"{self.reason.value}: {self.message}"
+
+
+class ExtractError(BudgetEtlError):
+    """The file cannot be read as a budget document."""
+
+    stage = Stage.EXTRACT
+
+
+class FetchError(BudgetEtlError):
+    stage = Stage.FETCH
+
+    def __init__(self, reason: Reason, message: str, *, transient: bool = False, **evidence: Any) -> None:
+        super().__init__(reason, message, **evidence)
+        self.transient = transient
+
+
+class StoreError(BudgetEtlError):
+    stage = Stage.STORE
+
+    def __init__(self, reason: Reason, message: str, *, transient: bool = False, **evidence: Any) -> None:
+        super().__init__(reason, message, **evidence)
+        self.transient = transient
+
+
+class ReviewError(BudgetEtlError):
+    """A review-queue operation that cannot be done (unknown id, wrong state)."""
+
+    stage = Stage.STORE

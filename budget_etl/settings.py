@@ -1,0 +1,54 @@
+"""Runtime settings, read from the environment with the ``BUDGET_ETL_`` prefix.
+
+One place for every tunable that is not an extraction heuristic (those live in
+``tasks.extract.settings.ExtractSettings``). Paths default to a ``data/`` directory under
+the working directory so a fresh clone needs no configuration at all.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BUDGET_ETL_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Root for the SQLite file, raw files and reports.")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in data_dir.")
+    raw_store_url: str | None = Field(
+        default=None, description="Local path or fsspec URL of the content-addressed raw store."
+    )
+    reports_dir: Path | None = Field(default=None, description="Where HTML validation reports are written.")
+
+    # fetch
+    http_timeout_s: float = Field(default=30.0, gt=0)
+    http_retries: int = Field(default=3, ge=0, description="Retries for transient HTTP failures only.")
+    http_backoff_s: float = Field(default=1.0, ge=0, description="First back-off; doubles per retry.")
+    http_max_redirects: int = Field(default=5, ge=0)
+    max_download_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    user_agent: str = "budget-etl/0.1 (+https://github.com/budget-etl/budget-etl)"
+    per_host_concurrency: int = Field(default=2, ge=1)
+
+    # extraction limits (protect the worker from huge files)
+    max_pages: int = Field(default=1000, gt=0)
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'budget_etl.db').resolve()}"
+
+    def resolved_raw_store_url(self) -> str:
+        return self.raw_store_url or str((self.data_dir / "raw").resolve())
+
+    def resolved_reports_dir(self) -> Path:
+        return (self.reports_dir or self.data_dir / "reports").resolve()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests build their own ``Settings(...)`` instead."""
+    return Settings()
