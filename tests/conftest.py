@@ -11,6 +11,8 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 import pytest  # noqa: E402
 
+pytest_plugins = ["tests.plugins.db", "tests.plugins.prefect"]
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 

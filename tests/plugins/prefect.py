@@ -1,0 +1,1 @@
+"""Prefect API fixtures (one test harness per session): owned by the flow tests."""
