@@ -118,7 +118,8 @@ TABLE_TYPES: dict[str, TableType] = {
 }
 
 INDICATOR_FIELDS = (
-    "level1", "level2", "level3", "description", "target", "basis", "target_op", "target_value", "target_unit",
+    "level1", "level2", "level3", "description", "target", "basis",
+    "target_op", "target_value", "target_unit",
 )
 
 PLAN_FIELDS = ("plan_mar", "plan_jun", "plan_oct", "plan_dec")

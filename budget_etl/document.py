@@ -71,7 +71,8 @@ class ExtractedDocument:
         return _jsonable(out)
 
     def to_json(self, *, include_narrative: bool = False, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(include_narrative=include_narrative), ensure_ascii=False, indent=indent)
+        payload = self.to_dict(include_narrative=include_narrative)
+        return json.dumps(payload, ensure_ascii=False, indent=indent)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ExtractedDocument:
@@ -98,7 +99,9 @@ class ExtractedDocument:
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+        exponent = value.as_tuple().exponent
+        is_whole = isinstance(exponent, int) and exponent >= 0
+        return int(value) if is_whole else float(value)
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -6,7 +6,8 @@ queue — so a reviewer reads every problem the same way.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import dataclasses
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -27,7 +28,7 @@ class Finding:
     field: str | None = None
     expected: Any = None
     actual: Any = None
-    pages: list[int] = field(default_factory=list)
+    pages: list[int] = dataclasses.field(default_factory=list)  # noqa: RUF009  (a field named `field` confuses the rule)
 
     def to_dict(self) -> dict[str, Any]:
         from budget_etl.document import _jsonable

@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BUDGET_ETL_", extra="ignore")
 
-    data_dir: Path = Field(default=Path("data"), description="Root for the SQLite file, raw files and reports.")
+    data_dir: Path = Field(default=Path("data"), description="Root of the SQLite file, raw files, reports.")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in data_dir.")
     raw_store_url: str | None = Field(
         default=None, description="Local path or fsspec URL of the content-addressed raw store."

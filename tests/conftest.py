@@ -9,7 +9,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
-import pytest  # noqa: E402
+import pytest
 
 pytest_plugins = ["tests.plugins.db", "tests.plugins.prefect"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-import budget_etl  # noqa: F401  (switches telemetry off first)
+import budget_etl  # switches telemetry off first
 from budget_etl.cli import data, db, extract, review, run, validate
 
 app = typer.Typer(
@@ -18,6 +18,19 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+
+@app.callback()
+def _root() -> None:
+    """Extract, check and store Chinese department budget documents (部门预算)."""
+
+
+@app.command()
+def version() -> None:
+    """Print the budget-etl version."""
+    typer.echo(budget_etl.__version__)
+
 
 for _module in (extract, validate, db, review, run, data):
     _module.register(app)
