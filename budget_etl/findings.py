@@ -28,7 +28,7 @@ class Finding:
     field: str | None = None
     expected: Any = None
     actual: Any = None
-    pages: list[int] = dataclasses.field(default_factory=list)  # noqa: RUF009  (a field named `field` confuses the rule)
+    pages: list[int] = dataclasses.field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         from budget_etl.document import _jsonable
