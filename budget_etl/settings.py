@@ -32,6 +32,23 @@ class Settings(BaseSettings):
     max_download_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     user_agent: str = "budget-etl/0.1 (+https://github.com/budget-etl/budget-etl)"
     per_host_concurrency: int = Field(default=2, ge=1)
+    per_host_requests_per_s: float = Field(
+        default=1.0, gt=0, description="Politeness: sustained request rate per host (a Prefect rate limit)."
+    )
+    http_retry_after_max_s: float = Field(
+        default=60.0, ge=0, description="Cap on a server's Retry-After so one host cannot stall a batch."
+    )
+    politeness_timeout_s: float = Field(
+        default=600.0, gt=0, description="Longest wait for a per-host slot before fetching anyway."
+    )
+
+    # orchestration (Prefect)
+    sources_file: Path = Field(default=Path("deployments/sources.yaml"), description="Publishers to ingest.")
+    task_retries: int = Field(default=2, ge=0, description="Prefect task retries, transient failures only.")
+    task_retry_delay_s: float = Field(default=10.0, ge=0)
+    cache_expiration_days: float = Field(
+        default=30.0, gt=0, description="How long finished per-file work (keyed by sha256) is reused."
+    )
 
     # extraction limits (protect the worker from huge files)
     max_pages: int = Field(default=1000, gt=0)
