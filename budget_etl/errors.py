@@ -43,6 +43,8 @@ class Reason(StrEnum):
     VALIDATION_ERRORS = "validation_errors"
     DATABASE_UNAVAILABLE = "database_unavailable"
     STORE_FAILED = "store_failed"
+    RAW_FILE_MISSING = "raw_file_missing"  # the raw store has no file with that sha256
+    RAW_FILE_CORRUPT = "raw_file_corrupt"  # the stored bytes no longer hash to their name
     # review operations
     UNKNOWN_REVIEW_ITEM = "unknown_review_item"
     INVALID_STATE = "invalid_state"
