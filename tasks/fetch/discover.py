@@ -1,0 +1,104 @@
+"""Discovery: find document attachments on a publisher's listing page.
+
+Listing pages are hand-made HTML from many content-management systems, so this reads every
+``<a href>`` with the standard-library parser (tolerant of broken markup), resolves relative
+links against the page URL and keeps those whose path ends in a document extension.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+
+#: extension → format; only ``pdf`` is extracted today, the others are fetched and recorded
+DOCUMENT_EXTENSIONS: dict[str, str] = {
+    ".pdf": "pdf",
+    ".doc": "doc",
+    ".docx": "docx",
+    ".xls": "xls",
+    ".xlsx": "xlsx",
+}
+
+
+@dataclass(frozen=True)
+class DiscoveredLink:
+    url: str
+    format: str  # one of DOCUMENT_EXTENSIONS' values
+    text: str  # the link text, for the reviewer
+
+    @property
+    def supported(self) -> bool:
+        return self.format == "pdf"
+
+
+class _AnchorCollector(HTMLParser):
+    """Collects (href, text) of every anchor, plus the page's <base href> if any."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.anchors: list[tuple[str, str]] = []
+        self.base: str | None = None
+        self._href: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "base" and values.get("href") and self.base is None:
+            self.base = values["href"].strip()
+        elif tag == "a":
+            self._flush()
+            self._href = values.get("href", "").strip() or None
+            self._text = []
+
+    def handle_data(self, data: str) -> None:
+        if self._href is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._flush()
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+    def _flush(self) -> None:
+        if self._href is not None:
+            self.anchors.append((self._href, " ".join("".join(self._text).split())))
+        self._href = None
+        self._text = []
+
+
+def classify_link(url: str) -> str | None:
+    """The document format a URL points at, by its path's extension (None: not a document)."""
+    path = unquote(urlsplit(url).path).lower()
+    for extension, fmt in DOCUMENT_EXTENSIONS.items():
+        if path.endswith(extension):
+            return fmt
+    return None
+
+
+def normalise_url(url: str) -> str:
+    """Drop the fragment so one document linked twice (``a.pdf#page=2``) is fetched once."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def discover_links(html: str, page_url: str) -> list[DiscoveredLink]:
+    """Document links on a listing page, absolute, de-duplicated, in page order."""
+    parser = _AnchorCollector()
+    parser.feed(html)
+    parser.close()
+    base = urljoin(page_url, parser.base) if parser.base else page_url
+    found: dict[str, DiscoveredLink] = {}
+    for href, text in parser.anchors:
+        if href.lower().startswith(("javascript:", "mailto:", "#")):
+            continue
+        url = normalise_url(urljoin(base, href))
+        if not url.startswith(("http://", "https://")):
+            continue
+        fmt = classify_link(url)
+        if fmt is not None and url not in found:
+            found[url] = DiscoveredLink(url=url, format=fmt, text=text)
+    return list(found.values())
