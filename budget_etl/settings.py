@@ -53,6 +53,17 @@ class Settings(BaseSettings):
     # extraction limits (protect the worker from huge files)
     max_pages: int = Field(default=1000, gt=0)
 
+    # database
+    db_busy_timeout_ms: int = Field(
+        default=30_000, ge=0, description="SQLite: how long a writer waits for another writer's lock."
+    )
+    db_connect_timeout_s: int = Field(
+        default=10, gt=0, description="PostgreSQL: give up connecting after this long (a clear error)."
+    )
+    db_write_attempts: int = Field(
+        default=3, ge=1, description="Tries of one document's write when a concurrent writer collides."
+    )
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url

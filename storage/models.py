@@ -1,0 +1,474 @@
+"""The storage schema (SQLAlchemy 2.0, typed): where accepted records live, traceable to their page.
+
+Layout, from the outside in:
+
+* ``publishers`` → ``sources`` (a URL we fetch) → ``fetch_log`` (one row per HTTP attempt);
+* ``fetched_files``: each distinct file by sha256, with the location of its raw copy;
+* ``documents`` (the logical document: publisher, department, year, kind) → ``document_versions``
+  (one per file; a corrected re-publication is a new version) → ``document_tables`` → one table
+  per record type of the data dictionary, named by its slug, with the dictionary's field names,
+  amounts as ``Numeric`` and lineage (version, page, bbox);
+* ``project_indicators`` under ``project_performance``;
+* ``findings``, ``review_items`` and ``audit_log`` (every state change: who, when, why).
+
+Uniqueness is enforced by the database, not by luck: ``fetched_files.sha256``,
+``document_versions.sha256``, ``documents.natural_key``, ``sources.url`` and one *open*
+review item per subject (a partial unique index).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+#: Amounts as printed, in the document's unit. Four decimals so nothing printed is rounded away.
+AMOUNT = Numeric(18, 4)
+#: Percentages and parsed indicator values.
+NUMBER = Numeric(18, 4)
+
+VERSION_STATES = ("in_review", "accepted", "waived")
+REVIEW_STATUSES = ("open", "resolved", "waived")
+SIDES = ("revenue", "expenditure")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _cascade(target: str) -> ForeignKey:
+    """Children of a version go with it (only ``in_review`` versions are ever rewritten)."""
+    return ForeignKey(target, ondelete="CASCADE")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        dict[str, Any]: JSON,
+        list[int]: JSON,
+        Decimal: AMOUNT,
+        datetime: DateTime(timezone=True),
+    }
+
+
+# --- sources and files -------------------------------------------------------------------
+
+
+class Publisher(Base):
+    __tablename__ = "publishers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    region: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publisher_id: Mapped[int] = mapped_column(ForeignKey("publishers.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    department: Mapped[str | None] = mapped_column(String(300))
+    budget_year: Mapped[int | None]
+    kind: Mapped[str | None] = mapped_column(String(40))
+    listing: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    publisher: Mapped[Publisher] = relationship()
+
+
+class FetchLog(Base):
+    __tablename__ = "fetch_log"
+    __table_args__ = (CheckConstraint(_in("outcome", ("downloaded", "not_modified", "failed")), "outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), index=True)
+    attempt: Mapped[int]
+    status_code: Mapped[int | None]
+    outcome: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(60))
+    message: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(Integer)
+    elapsed_ms: Mapped[int | None]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FetchedFile(Base):
+    __tablename__ = "fetched_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    size: Mapped[int] = mapped_column(Integer)
+    raw_uri: Mapped[str] = mapped_column(String(2000))
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- documents and versions ------------------------------------------------------------------
+
+
+class Document(Base):
+    """The logical document: the same department/year/kind from the same publisher."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    natural_key: Mapped[str] = mapped_column(String(800), unique=True)
+    publisher_id: Mapped[int | None] = mapped_column(ForeignKey("publishers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    department_code: Mapped[str | None] = mapped_column(String(40))
+    department_name: Mapped[str | None] = mapped_column(String(300))
+    budget_year: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    versions: Mapped[list[DocumentVersion]] = relationship(back_populates="document")
+
+
+class DocumentVersion(Base):
+    """One file's reading of a document. Exports use the newest ``accepted``/``waived`` one."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (
+        CheckConstraint(_in("state", VERSION_STATES), "state"),
+        UniqueConstraint("document_id", "version_no", name="uq_document_versions_document_id_version_no"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    version_no: Mapped[int]
+    state: Mapped[str] = mapped_column(String(20))
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    page_count: Mapped[int]
+    unit: Mapped[str | None] = mapped_column(String(40))
+    report_uri: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+
+
+class DocumentTable(Base):
+    """One printed table of a version (an empty printed table is kept, with no records)."""
+
+    __tablename__ = "document_tables"
+    __table_args__ = (
+        UniqueConstraint("version_id", "position", name="uq_document_tables_version_id_position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(_cascade("document_versions.id"), index=True)
+    position: Mapped[int]
+    type: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(Text)
+    pages: Mapped[list[int]]
+    record_count: Mapped[int]
+
+
+class RecordBase(Base):
+    """Lineage every record carries: its version, table, order, page(s) and bbox on the first page."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(_cascade("document_versions.id"), index=True)
+    table_id: Mapped[int] = mapped_column(_cascade("document_tables.id"), index=True)
+    row_index: Mapped[int]
+    page: Mapped[int | None]
+    pages: Mapped[list[int] | None] = mapped_column(JSON)
+    bbox_x0: Mapped[float | None] = mapped_column(Float)
+    bbox_top: Mapped[float | None] = mapped_column(Float)
+    bbox_x1: Mapped[float | None] = mapped_column(Float)
+    bbox_bottom: Mapped[float | None] = mapped_column(Float)
+    #: record keys the schema has no column for (kept, never dropped)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class _TwoSided:
+    line_no: Mapped[int | None]
+    side: Mapped[str] = mapped_column(String(20))
+    item: Mapped[str | None] = mapped_column(Text)
+
+
+class RevenueExpenditureSummary(_TwoSided, RecordBase):
+    __tablename__ = "revenue_expenditure_summary"
+    __table_args__ = (CheckConstraint(_in("side", SIDES), "side"),)
+
+    amount: Mapped[Decimal | None]
+
+
+class _Classified:
+    line_no: Mapped[int | None]
+    code: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str | None] = mapped_column(Text)
+    total: Mapped[Decimal | None]
+
+
+class RevenueByFunction(_Classified, RecordBase):
+    __tablename__ = "revenue_by_function"
+
+    current_year_subtotal: Mapped[Decimal | None]
+    fiscal_appropriation: Mapped[Decimal | None]
+    fiscal_special_account: Mapped[Decimal | None]
+    business_income: Mapped[Decimal | None]
+    operating_income: Mapped[Decimal | None]
+    superior_subsidy: Mapped[Decimal | None]
+    subordinate_remittance: Mapped[Decimal | None]
+    other_income: Mapped[Decimal | None]
+    prior_year_carryover: Mapped[Decimal | None]
+
+
+class ExpenditureByFunction(_Classified, RecordBase):
+    __tablename__ = "expenditure_by_function"
+
+    basic: Mapped[Decimal | None]
+    project: Mapped[Decimal | None]
+    operating: Mapped[Decimal | None]
+    remittance_to_superior: Mapped[Decimal | None]
+    subsidy_to_subordinate: Mapped[Decimal | None]
+
+
+class FiscalAppropriationSummary(_TwoSided, RecordBase):
+    __tablename__ = "fiscal_appropriation_summary"
+    __table_args__ = (CheckConstraint(_in("side", SIDES), "side"),)
+
+    total: Mapped[Decimal | None]
+    general_budget: Mapped[Decimal | None]
+    government_fund: Mapped[Decimal | None]
+    state_capital: Mapped[Decimal | None]
+
+
+class _BasicProject:
+    basic: Mapped[Decimal | None]
+    project: Mapped[Decimal | None]
+
+
+class GeneralBudgetExpenditure(_Classified, _BasicProject, RecordBase):
+    __tablename__ = "general_budget_expenditure"
+
+
+class GeneralBudgetBasicExpenditure(_Classified, RecordBase):
+    __tablename__ = "general_budget_basic_expenditure"
+
+    personnel: Mapped[Decimal | None]
+    public_funds: Mapped[Decimal | None]
+
+
+class GovernmentFundExpenditure(_Classified, _BasicProject, RecordBase):
+    __tablename__ = "government_fund_expenditure"
+
+
+class StateCapitalExpenditure(_Classified, _BasicProject, RecordBase):
+    __tablename__ = "state_capital_expenditure"
+
+
+class ThreePublicExpenditure(RecordBase):
+    __tablename__ = "three_public_expenditure"
+
+    line_no: Mapped[int | None]
+    item: Mapped[str | None] = mapped_column(Text)
+    total: Mapped[Decimal | None]
+    general_budget: Mapped[Decimal | None]
+    government_fund: Mapped[Decimal | None]
+    state_capital: Mapped[Decimal | None]
+
+
+class ProjectPerformance(RecordBase):
+    __tablename__ = "project_performance"
+
+    seq: Mapped[int | None]
+    title: Mapped[str | None] = mapped_column(Text)
+    unit_code: Mapped[str | None] = mapped_column(String(40))
+    unit_name: Mapped[str | None] = mapped_column(Text)
+    project_code: Mapped[str | None] = mapped_column(String(80), index=True)
+    project_name: Mapped[str | None] = mapped_column(Text)
+    budget_total: Mapped[Decimal | None]
+    fiscal_funds: Mapped[Decimal | None]
+    other_funds: Mapped[Decimal | None]
+    purpose: Mapped[str | None] = mapped_column(Text)
+    plan_mar: Mapped[Decimal | None] = mapped_column(NUMBER)
+    plan_jun: Mapped[Decimal | None] = mapped_column(NUMBER)
+    plan_oct: Mapped[Decimal | None] = mapped_column(NUMBER)
+    plan_dec: Mapped[Decimal | None] = mapped_column(NUMBER)
+    goals: Mapped[str | None] = mapped_column(Text)
+
+
+class ProjectIndicator(Base):
+    __tablename__ = "project_indicators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(_cascade("project_performance.id"), index=True)
+    version_id: Mapped[int] = mapped_column(_cascade("document_versions.id"), index=True)
+    position: Mapped[int]
+    level1: Mapped[str | None] = mapped_column(Text)
+    level2: Mapped[str | None] = mapped_column(Text)
+    level3: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    target: Mapped[str | None] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(Text)
+    target_op: Mapped[str | None] = mapped_column(String(4))
+    target_value: Mapped[Decimal | None] = mapped_column(NUMBER)
+    target_unit: Mapped[str | None] = mapped_column(String(40))
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Institution(RecordBase):
+    __tablename__ = "institutions"
+
+    unit_name: Mapped[str | None] = mapped_column(Text)
+    nature: Mapped[str | None] = mapped_column(Text)
+    rank: Mapped[str | None] = mapped_column(Text)
+    funding: Mapped[str | None] = mapped_column(Text)
+
+
+class FixedAsset(RecordBase):
+    __tablename__ = "fixed_assets"
+
+    item: Mapped[str | None] = mapped_column(Text)
+    quantity: Mapped[Decimal | None] = mapped_column(NUMBER)
+    value: Mapped[Decimal | None]
+
+
+class GovernmentProcurement(RecordBase):
+    """No fixed columns in the dictionary yet: the whole record is kept in ``extra``."""
+
+    __tablename__ = "government_procurement"
+
+
+#: table slug (the data dictionary's ``type``) → its record model
+RECORD_MODELS: dict[str, type[RecordBase]] = {
+    m.__tablename__: m
+    for m in (
+        RevenueExpenditureSummary,
+        RevenueByFunction,
+        ExpenditureByFunction,
+        FiscalAppropriationSummary,
+        GeneralBudgetExpenditure,
+        GeneralBudgetBasicExpenditure,
+        GovernmentFundExpenditure,
+        StateCapitalExpenditure,
+        ThreePublicExpenditure,
+        ProjectPerformance,
+        Institution,
+        FixedAsset,
+        GovernmentProcurement,
+    )
+}
+
+
+# --- findings, review queue, audit -------------------------------------------------------------
+
+
+class ReviewItem(Base):
+    """A document that failed a stage and waits for a person. Never deleted.
+
+    ``subject`` is the file's sha256, or ``url:<source_url>`` when the fetch itself failed; at
+    most one item per subject is ``open`` (partial unique index).
+    """
+
+    __tablename__ = "review_items"
+    __table_args__ = (
+        CheckConstraint(_in("status", REVIEW_STATUSES), "status"),
+        Index(
+            "uq_review_items_open_subject",
+            "subject",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(2100), index=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    status: Mapped[str] = mapped_column(String(20))
+    stage: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(60))
+    message: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int]
+    raw_uri: Mapped[str | None] = mapped_column(String(2000))
+    report_uri: Mapped[str | None] = mapped_column(String(2000))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("document_versions.id", ondelete="SET NULL"))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class FindingRow(Base):
+    """A stored ``budget_etl.findings.Finding``: warnings of accepted versions, errors of review items."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int | None] = mapped_column(
+        _cascade("document_versions.id"), index=True
+    )
+    review_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"), index=True)
+    position: Mapped[int]
+    check: Mapped[str] = mapped_column(String(200))
+    severity: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text)
+    table_type: Mapped[str | None] = mapped_column(String(60))
+    line_no: Mapped[int | None]
+    project_code: Mapped[str | None] = mapped_column(String(80))
+    field: Mapped[str | None] = mapped_column(String(80))
+    expected: Mapped[Any | None] = mapped_column(JSON)
+    actual: Mapped[Any | None] = mapped_column(JSON)
+    pages: Mapped[list[int] | None] = mapped_column(JSON)
+
+
+class AuditEntry(Base):
+    """Every state change: which entity, from what to what, who did it, when, and why."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
