@@ -443,6 +443,8 @@ class FindingRow(Base):
         _cascade("document_versions.id"), index=True
     )
     review_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"), index=True)
+    #: which attempt of the review item found it (evidence of earlier attempts is kept)
+    attempt: Mapped[int | None]
     position: Mapped[int]
     check: Mapped[str] = mapped_column(String(200))
     severity: Mapped[str] = mapped_column(String(20))

@@ -251,6 +251,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version_id", sa.Integer(), nullable=True),
         sa.Column("review_item_id", sa.Integer(), nullable=True),
+        sa.Column("attempt", sa.Integer(), nullable=True),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("check", sa.String(length=200), nullable=False),
         sa.Column("severity", sa.String(length=20), nullable=False),
