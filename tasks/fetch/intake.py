@@ -1,0 +1,151 @@
+"""Fetch one document URL into the raw store: the plain function behind the ``fetch document`` task.
+
+It composes the fetch pieces — conditional GET from the last good fetch, politeness, the HTTP
+retry loop, content sniffing, the content-addressed raw store and the fetch log — and answers
+one question for the flow: is there *new* work for this URL? A 304 or a file whose sha256 was
+already processed means no; so a daily run over unchanged publishers downloads and processes
+nothing. Failures come back as values with their reason code (the flow sends them to review).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from budget_etl.errors import FetchError, Reason
+from storage.raw_store import RawStore
+from storage.repository import Repository
+from tasks.fetch.discover import DiscoveredLink, classify_link, discover_links
+from tasks.fetch.fetcher import Attempt, Fetcher, FetchResult, decode_html
+from tasks.fetch.payload import check_payload
+from tasks.fetch.sources import Publisher
+
+IntakeOutcome = Literal["new", "unchanged", "not_modified", "failed"]
+
+
+class Throttle(Protocol):
+    def slot(self, url: str) -> AbstractContextManager[None]: ...
+
+
+@dataclass(frozen=True)
+class FetchedDocument:
+    """The flow-facing result of fetching one URL."""
+
+    url: str
+    outcome: IntakeOutcome
+    sha256: str | None = None
+    raw_uri: str | None = None
+    size: int | None = None
+    content_type: str | None = None
+    error: FetchError | None = None
+
+    @property
+    def needs_processing(self) -> bool:
+        return self.outcome == "new"
+
+
+def fetch_into_store(
+    url: str,
+    *,
+    fetcher: Fetcher,
+    repository: Repository,
+    raw_store: RawStore,
+    throttle: Throttle | None = None,
+    conditional: bool = True,
+    first_attempt: int = 1,
+) -> FetchedDocument:
+    """Download ``url`` if it changed, keep the bytes by hash, log every attempt, say what is new."""
+    headers = repository.conditional_headers(url) if conditional else {}
+    with throttle.slot(url) if throttle is not None else nullcontext():
+        result = fetcher.fetch(url, headers, first_attempt=first_attempt)
+    problem = result.error
+    if problem is None and result.data is not None:
+        problem = check_payload(result.data, url)
+        if problem is not None:
+            result = mark_last_attempt_failed(result, problem)
+    log_attempts(repository, url, result.attempts)
+    if problem is not None:
+        return FetchedDocument(url=url, outcome="failed", error=problem)
+    if result.outcome == "not_modified" or result.data is None:
+        return FetchedDocument(url=url, outcome="not_modified")
+    stored = raw_store.put(result.data)
+    repository.register_file(
+        sha256=stored.sha256, url=url, size=stored.size, raw_uri=stored.uri,
+        content_type=result.content_type, etag=result.etag, last_modified=result.last_modified,
+    )
+    outcome: IntakeOutcome = "new" if repository.document_state(stored.sha256) is None else "unchanged"
+    return FetchedDocument(
+        url=url, outcome=outcome, sha256=stored.sha256, raw_uri=stored.uri, size=stored.size,
+        content_type=result.content_type,
+    )
+
+
+def mark_last_attempt_failed(result: FetchResult, problem: FetchError) -> FetchResult:
+    """A 200 whose body is not a document is a failed fetch: its validators must not be reused."""
+    last = result.attempts[-1]
+    failed = dataclasses.replace(
+        last, outcome="failed", reason=problem.reason.value, message=problem.message,
+        etag=None, last_modified=None,
+    )
+    return dataclasses.replace(
+        result, outcome="failed", data=None, error=problem, attempts=[*result.attempts[:-1], failed]
+    )
+
+
+def log_attempts(repository: Repository, url: str, attempts: list[Attempt]) -> None:
+    for attempt in attempts:
+        repository.log_fetch(
+            url=url, attempt=attempt.attempt, status_code=attempt.status_code, outcome=attempt.outcome,
+            reason=attempt.reason, message=attempt.message, etag=attempt.etag,
+            last_modified=attempt.last_modified, sha256=attempt.sha256, size=attempt.size,
+            elapsed_ms=attempt.elapsed_ms,
+        )
+
+
+@dataclass(frozen=True)
+class ListingFailure:
+    url: str
+    error: FetchError
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What a publisher offers this run: document URLs (with their format) and unreadable listings."""
+
+    publisher: str
+    documents: tuple[DiscoveredLink, ...]
+    failures: tuple[ListingFailure, ...] = ()
+
+
+def discover_publisher(
+    publisher: Publisher, *, fetcher: Fetcher, repository: Repository, throttle: Throttle | None = None
+) -> Discovery:
+    """Record the publisher's sources and collect document links from its listing pages."""
+    found: dict[str, DiscoveredLink] = {}
+    failures: list[ListingFailure] = []
+    for url in publisher.documents:
+        _record_source(repository, publisher, url, listing=False)
+        found.setdefault(url, DiscoveredLink(url=url, format=classify_link(url) or "pdf", text=""))
+    for listing_url in publisher.listings:
+        _record_source(repository, publisher, listing_url, listing=True)
+        with throttle.slot(listing_url) if throttle is not None else nullcontext():
+            result = fetcher.fetch(listing_url)
+        log_attempts(repository, listing_url, result.attempts)
+        if result.data is None:
+            error = result.error or FetchError(Reason.HTTP_ERROR, f"listing {listing_url} returned no page")
+            failures.append(ListingFailure(url=listing_url, error=error))
+            continue
+        for link in discover_links(decode_html(result.data, result.content_type), listing_url):
+            if link.url not in found:
+                _record_source(repository, publisher, link.url, listing=False)
+                found[link.url] = link
+    return Discovery(publisher=publisher.name, documents=tuple(found.values()), failures=tuple(failures))
+
+
+def _record_source(repository: Repository, publisher: Publisher, url: str, *, listing: bool) -> None:
+    repository.upsert_source(
+        publisher=publisher.name, region=publisher.region, department=publisher.department,
+        year=publisher.year, kind=publisher.kind, url=url, listing=listing,
+    )

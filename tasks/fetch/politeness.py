@@ -1,0 +1,120 @@
+"""Per-host politeness: at most N requests in flight and a steady request rate per host.
+
+The limits are Prefect *global* concurrency limits, held by the Prefect server, so every worker
+on every machine that shares the server shares them too — one publisher's server sees the same
+gentle client whether one worker runs or ten. When no Prefect API is reachable (a plain script,
+the API is down) the throttle degrades to process-local limits rather than stopping the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from urllib.parse import urlsplit
+
+from budget_etl.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def host_of(url: str) -> str:
+    """``host[:port]`` of a URL, lower-cased: the unit politeness is measured in."""
+    return urlsplit(url).netloc.lower() or "unknown-host"
+
+
+def limit_names(host: str) -> tuple[str, str]:
+    """(concurrency limit, rate limit) names for a host, safe for Prefect's name rules."""
+    safe = re.sub(r"[^a-z0-9.-]+", "-", host.lower()).strip("-") or "unknown-host"
+    return f"fetch-host-{safe}", f"fetch-rate-{safe}"
+
+
+class LocalHostThrottle:
+    """Process-local fallback: a semaphore and a minimum spacing per host."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._lock = threading.Lock()
+        self._semaphores: dict[str, threading.Semaphore] = {}
+        self._next_start: dict[str, float] = {}
+
+    @contextmanager
+    def slot(self, url: str) -> Iterator[None]:
+        host = host_of(url)
+        with self._lock:
+            semaphore = self._semaphores.setdefault(
+                host, threading.Semaphore(self._settings.per_host_concurrency)
+            )
+        with semaphore:
+            self._wait_for_turn(host)
+            yield
+
+    def _wait_for_turn(self, host: str) -> None:
+        spacing = 1.0 / self._settings.per_host_requests_per_s
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next_start.get(host, now))
+            self._next_start[host] = start + spacing
+        time.sleep(max(0.0, start - now))
+
+
+class PrefectHostThrottle:
+    """Per-host global concurrency + rate limits on the Prefect server, created on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._ready: set[str] = set()
+        self._lock = threading.Lock()
+        self._fallback = LocalHostThrottle(settings)
+
+    def ensure_limits(self, host: str) -> tuple[str, str]:
+        """Create (or update to the current settings) this host's two limits; returns their names."""
+        names = limit_names(host)
+        with self._lock:
+            if host in self._ready:
+                return names
+        from prefect.client.orchestration import get_client
+
+        concurrency_name, rate_name = names
+        with get_client(sync_client=True) as client:
+            client.upsert_global_concurrency_limit_by_name(
+                concurrency_name, self._settings.per_host_concurrency
+            )
+            client.upsert_global_concurrency_limit_by_name(
+                rate_name, 1, slot_decay_per_second=self._settings.per_host_requests_per_s
+            )
+        with self._lock:
+            self._ready.add(host)
+        return names
+
+    @contextmanager
+    def slot(self, url: str) -> Iterator[None]:
+        try:
+            held = self._acquire(host_of(url))
+        except Exception as exc:  # no API, limit misconfigured: be polite locally instead
+            logger.warning("per-host limits unavailable (%s); using process-local politeness", exc)
+            with self._fallback.slot(url):
+                yield
+            return
+        with held:
+            yield
+
+    def _acquire(self, host: str) -> ExitStack:
+        from prefect.concurrency.sync import concurrency, rate_limit
+
+        concurrency_name, rate_name = self.ensure_limits(host)
+        timeout = self._settings.politeness_timeout_s
+        stack = ExitStack()
+        stack.enter_context(
+            concurrency(concurrency_name, timeout_seconds=timeout, strict=True,
+                        raise_on_lease_renewal_failure=False)
+        )
+        try:
+            rate_limit(rate_name, timeout_seconds=timeout, strict=True)
+        except BaseException:
+            stack.close()
+            raise
+        return stack

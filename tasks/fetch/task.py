@@ -1,0 +1,53 @@
+"""Prefect tasks for discovery and fetch: thin adapters over ``tasks.fetch.intake``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from prefect import task
+from prefect.runtime import task_run
+
+from budget_etl.settings import Settings
+from tasks.fetch.fetcher import Fetcher
+from tasks.fetch.intake import Discovery, FetchedDocument, discover_publisher, fetch_into_store
+from tasks.fetch.politeness import PrefectHostThrottle
+from tasks.fetch.sources import Publisher
+from tasks.retry import only_transient
+from tasks.store.resources import raw_store_for, repository_for
+
+
+@lru_cache(maxsize=4)
+def _throttle(concurrency: int, rate: float, timeout: float) -> PrefectHostThrottle:
+    return PrefectHostThrottle(
+        Settings(per_host_concurrency=concurrency, per_host_requests_per_s=rate, politeness_timeout_s=timeout)
+    )
+
+
+def throttle_for(settings: Settings) -> PrefectHostThrottle:
+    """One throttle per politeness configuration, so limits are created once per process."""
+    return _throttle(
+        settings.per_host_concurrency, settings.per_host_requests_per_s, settings.politeness_timeout_s
+    )
+
+
+@task(name="discover documents", task_run_name="discover {publisher.name}", retry_condition_fn=only_transient)
+def discover_documents(publisher: Publisher, settings: Settings) -> Discovery:
+    """Register the publisher's sources and list the documents on its listing pages."""
+    with Fetcher(settings) as fetcher:
+        return discover_publisher(
+            publisher, fetcher=fetcher, repository=repository_for(settings), throttle=throttle_for(settings)
+        )
+
+
+@task(name="fetch document", retry_condition_fn=only_transient)
+def fetch_document(url: str, settings: Settings, conditional: bool = True) -> FetchedDocument:
+    """Fetch one URL into the raw store; a transient failure is raised so Prefect retries the task."""
+    first_attempt = (max(task_run.run_count, 1) - 1) * (settings.http_retries + 1) + 1
+    with Fetcher(settings) as fetcher:
+        fetched = fetch_into_store(
+            url, fetcher=fetcher, repository=repository_for(settings), raw_store=raw_store_for(settings),
+            throttle=throttle_for(settings), conditional=conditional, first_attempt=first_attempt,
+        )
+    if fetched.error is not None and fetched.error.transient:
+        raise fetched.error
+    return fetched

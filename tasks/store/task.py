@@ -1,0 +1,63 @@
+"""Prefect tasks over ``storage.repository.Repository``: accept, send to review, read the queue.
+
+Each wraps exactly one repository call (one transaction); a database that went away is a
+transient ``StoreError`` and is retried by Prefect, anything else fails the task at once.
+"""
+
+from __future__ import annotations
+
+from prefect import task
+
+from budget_etl.document import ExtractedDocument
+from budget_etl.errors import Stage
+from budget_etl.findings import Finding
+from budget_etl.settings import Settings
+from storage.repository import ReviewDetail, ReviewSummary
+from tasks.retry import only_transient
+from tasks.store.resources import repository_for
+
+
+@task(name="store accepted document", retry_condition_fn=only_transient)
+def accept_document(
+    doc: ExtractedDocument, findings: list[Finding], report_uri: str | None, settings: Settings
+) -> int:
+    return repository_for(settings).accept_document(doc, findings, report_uri=report_uri)
+
+
+@task(name="send to review", retry_condition_fn=only_transient)
+def send_to_review(
+    *,
+    sha256: str | None,
+    source_url: str | None,
+    stage: Stage,
+    reason: str,
+    message: str,
+    findings: list[Finding],
+    report_uri: str | None,
+    doc: ExtractedDocument | None,
+    settings: Settings,
+) -> int:
+    return repository_for(settings).send_to_review(
+        sha256=sha256, source_url=source_url, stage=stage, reason=reason, message=message,
+        findings=findings, report_uri=report_uri, doc=doc,
+    )
+
+
+@task(name="read review queue", retry_condition_fn=only_transient)
+def open_reviews(settings: Settings) -> list[ReviewSummary]:
+    return repository_for(settings).list_reviews("open")
+
+
+@task(name="read review item", retry_condition_fn=only_transient)
+def review_detail(item_id: int, settings: Settings) -> ReviewDetail:
+    return repository_for(settings).get_review(item_id)
+
+
+@task(name="locate review source", retry_condition_fn=only_transient)
+def retry_source(item_id: int, settings: Settings) -> tuple[str | None, str | None, str | None]:
+    return repository_for(settings).retry_source(item_id)
+
+
+@task(name="read document state", retry_condition_fn=only_transient)
+def document_state(sha256: str, settings: Settings) -> str | None:
+    return repository_for(settings).document_state(sha256)
