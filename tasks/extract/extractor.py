@@ -1,0 +1,137 @@
+"""The extractor: one class composing the steps, page by page.
+
+read pages → find tables → read header → map columns → stitch pages → clean cells →
+type the table → build records. Each step is a plain function in its own module; this
+class only wires them and turns the whole document into an ``ExtractedDocument``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from budget_etl.contract import TWO_SIDED
+from budget_etl.document import DocumentMeta, ExtractedDocument, ExtractedTable
+from budget_etl.errors import ExtractError, Reason
+from tasks.extract.metadata import budget_year, department, document_kind, money_unit, unit_line
+from tasks.extract.narrative import build_narrative
+from tasks.extract.open_pdf import count_pages, open_pdf
+from tasks.extract.pages import PageContent, read_pages
+from tasks.extract.project import build_project_record
+from tasks.extract.records import build_records
+from tasks.extract.segment import BlockFinder, TableBlock
+from tasks.extract.settings import ExtractSettings
+from tasks.extract.stitch import stitch_rows
+
+
+class DocumentExtractor:
+    """Extract one budget PDF into the data dictionary's typed tables."""
+
+    def __init__(self, settings: ExtractSettings | None = None) -> None:
+        self.settings = settings or ExtractSettings()
+
+    def extract(self, source: Path | bytes, *, source_url: str | None = None) -> ExtractedDocument:
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        with open_pdf(data, self.settings) as pdf:
+            page_count = count_pages(pdf, self.settings)
+            finder = BlockFinder(self.settings)
+            layer = TextLayer()
+            for page in self._pages(pdf):
+                layer.add(page)
+                finder.feed(page)
+        layer.check(page_count, self.settings)
+        if not finder.blocks:
+            raise ExtractError(
+                Reason.NO_BUDGET_TABLES,
+                "no budget table (部门预算…表 or 绩效目标表 title above a ruled table) was found",
+                page_count=page_count,
+            )
+        code, name = department(finder.blocks, finder.lines)
+        meta = DocumentMeta(
+            kind=document_kind(finder.blocks, finder.lines),
+            department_code=code,
+            department_name=name,
+            budget_year=budget_year(finder.blocks, finder.lines),
+            unit=money_unit(finder.lines),
+            page_count=page_count,
+            sha256=hashlib.sha256(data).hexdigest(),
+            source_url=source_url,
+        )
+        return ExtractedDocument(
+            document=meta,
+            tables=[self.build_table(b) for b in finder.blocks],
+            narrative=build_narrative(finder.lines, slack=self.settings.paragraph_slack),
+        )
+
+    def build_table(self, block: TableBlock) -> ExtractedTable:
+        slug = block.match.slug
+        if slug == "project_performance":
+            unit_code, unit_name = unit_line(block.context)
+            records = [
+                build_project_record(
+                    block.fragments, seq=block.match.seq, title=block.match.title,
+                    unit_code=unit_code, unit_name=unit_name,
+                    max_unit_chars=self.settings.max_target_unit_chars,
+                )
+            ]
+        else:
+            rows = stitch_rows(block.fragments, slug, two_sided=slug in TWO_SIDED)
+            records = build_records(slug, rows)
+        return ExtractedTable(type=slug, title=block.match.title, pages=block.pages, records=records)
+
+    def _pages(self, pdf: object):  # type: ignore[no-untyped-def]
+        page_no = 0
+        iterator = read_pages(pdf, self.settings)
+        while True:
+            try:
+                page = next(iterator)
+            except StopIteration:
+                return
+            except ExtractError:
+                raise
+            except Exception as exc:  # pdfminer fails in many ways on a damaged content stream
+                raise ExtractError(
+                    Reason.CORRUPT_PDF, f"page {page_no + 1} cannot be parsed",
+                    page=page_no + 1, error=f"{type(exc).__name__}: {exc}"[:500],
+                ) from exc
+            page_no = page.number
+            yield page
+
+
+class TextLayer:
+    """Counts over all pages that tell a scanned or garbled document from a real text layer."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self.cids = 0
+        self.images = 0
+        self.pages_with_text = 0
+
+    def add(self, page: PageContent) -> None:
+        self.chars += page.char_count
+        self.cids += page.cid_count
+        self.images += page.image_count
+        self.pages_with_text += page.char_count >= 1
+
+    def check(self, page_count: int, settings: ExtractSettings) -> None:
+        if self.chars < settings.min_chars_per_page:
+            raise ExtractError(
+                Reason.NO_TEXT_LAYER,
+                "the PDF has no text layer (scanned or image-only pages); OCR is not attempted",
+                page_count=page_count, images=self.images,
+            )
+        share = self.cids / self.chars
+        if share > settings.max_cid_share:
+            raise ExtractError(
+                Reason.GARBLED_TEXT,
+                f"{share:.0%} of the characters are unmapped glyphs like (cid:123): "
+                "the fonts have no ToUnicode map, so the text cannot be trusted",
+                cid_chars=self.cids, chars=self.chars,
+            )
+
+
+def extract_document(
+    source: Path | bytes, *, source_url: str | None = None, settings: ExtractSettings | None = None
+) -> ExtractedDocument:
+    """Extract a budget PDF (path or bytes) into an ``ExtractedDocument`` or raise ``ExtractError``."""
+    return DocumentExtractor(settings).extract(source, source_url=source_url)

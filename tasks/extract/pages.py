@@ -1,0 +1,204 @@
+"""Read each page once: its ruled tables as cell grids and its other text as lines.
+
+This is the only module that touches pdfplumber page objects. It runs the table finder
+once per page, groups the characters outside the tables into lines itself (cheaper than a
+second layout pass), and closes the page before the next one is read so memory stays flat
+however long the document is.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from tasks.extract.settings import ExtractSettings
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(eq=False)
+class Cell:
+    """One printed cell; a merged cell is one ``Cell`` covering several grid positions."""
+
+    text: str
+    bbox: BBox
+
+    @property
+    def x_center(self) -> float:
+        return (self.bbox[0] + self.bbox[2]) / 2
+
+
+@dataclass
+class RawTable:
+    """A ruled table as found on one page.
+
+    ``grid[r][c]`` is the cell covering grid position (r, c) — the same object for every
+    position of a merged cell — or ``None`` where no cell covers it. ``origin[r][c]`` says
+    whether the cell *starts* at that row (so a vertically merged cell can be told apart
+    from its continuation rows).
+    """
+
+    page: int
+    bbox: BBox
+    grid: list[list[Cell | None]]
+    row_bounds: list[tuple[float, float]]
+    col_bounds: list[tuple[float, float]]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.grid)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.col_bounds)
+
+    def starts_here(self, r: int, c: int) -> bool:
+        cell = self.grid[r][c]
+        return cell is not None and (r == 0 or self.grid[r - 1][c] is not cell)
+
+    def row_bbox(self, r: int) -> list[float]:
+        top, bottom = self.row_bounds[r]
+        return [round(self.bbox[0], 2), round(top, 2), round(self.bbox[2], 2), round(bottom, 2)]
+
+
+@dataclass
+class TextLine:
+    """A line of text outside any table, in reading order."""
+
+    page: int
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass
+class PageContent:
+    number: int
+    width: float
+    lines: list[TextLine] = field(default_factory=list)
+    tables: list[RawTable] = field(default_factory=list)
+    char_count: int = 0
+    cid_count: int = 0
+    image_count: int = 0
+
+    def items(self) -> list[TextLine | RawTable]:
+        """Lines and tables in top-to-bottom order."""
+        keyed: list[tuple[float, int, TextLine | RawTable]] = [(ln.top, 0, ln) for ln in self.lines]
+        keyed += [(t.bbox[1], 1, t) for t in self.tables]
+        keyed.sort(key=lambda item: (item[0], item[1]))
+        return [item for _, _, item in keyed]
+
+
+def read_pages(pdf: Any, settings: ExtractSettings) -> Iterator[PageContent]:
+    """Yield every page's content, closing each page as soon as it has been read."""
+    for page in pdf.pages:
+        try:
+            yield read_page(page, settings)
+        finally:
+            page.close()
+
+
+def read_page(page: Any, settings: ExtractSettings) -> PageContent:
+    chars = page.chars
+    content = PageContent(number=page.page_number, width=float(page.width))
+    content.char_count = len(chars)
+    content.cid_count = sum(1 for ch in chars if ch["text"].startswith("(cid:"))
+    content.image_count = len(page.images)
+    if not chars:
+        return content
+    tables = page.find_tables(settings.table_settings)
+    content.tables = [to_raw_table(t, content.number) for t in tables]
+    boxes = [t.bbox for t in tables]
+    outside = [ch for ch in chars if not _inside_any(ch, boxes)]
+    content.lines = group_lines(outside, content.number, settings)
+    return content
+
+
+def to_raw_table(table: Any, page_number: int) -> RawTable:
+    """Turn a pdfplumber ``Table`` into a grid with merged cells resolved."""
+    texts = table.extract()
+    cells: list[Cell] = []
+    for row, row_texts in zip(table.rows, texts, strict=False):
+        for bbox, text in zip(row.cells, row_texts, strict=False):
+            if bbox is not None:
+                cells.append(Cell(text=text or "", bbox=tuple(float(v) for v in bbox)))  # type: ignore[arg-type]
+    return build_grid(cells, page_number, tuple(float(v) for v in table.bbox))  # type: ignore[arg-type]
+
+
+def build_grid(cells: list[Cell], page_number: int, bbox: BBox, tol: float = 1.0) -> RawTable:
+    """Place cells on the grid spanned by all cell edges; a merged cell covers every position it spans."""
+    xs = _unique_sorted([c.bbox[0] for c in cells] + [c.bbox[2] for c in cells], tol)
+    ys = _unique_sorted([c.bbox[1] for c in cells] + [c.bbox[3] for c in cells], tol)
+    col_bounds = list(itertools.pairwise(xs))
+    row_bounds = list(itertools.pairwise(ys))
+    grid: list[list[Cell | None]] = [[None] * len(col_bounds) for _ in row_bounds]
+    for cell in cells:
+        x0, top, x1, bottom = cell.bbox
+        for r, (r0, r1) in enumerate(row_bounds):
+            if top - tol <= (r0 + r1) / 2 <= bottom + tol:
+                for c, (c0, c1) in enumerate(col_bounds):
+                    if x0 - tol <= (c0 + c1) / 2 <= x1 + tol:
+                        grid[r][c] = cell
+    return RawTable(page=page_number, bbox=bbox, grid=grid, row_bounds=row_bounds, col_bounds=col_bounds)
+
+
+def group_lines(chars: list[dict[str, Any]], page_number: int, settings: ExtractSettings) -> list[TextLine]:
+    """Cluster characters into lines by their vertical position, then order them left to right."""
+    upright = sorted((ch for ch in chars if ch.get("upright", True)), key=lambda ch: (ch["top"], ch["x0"]))
+    groups: list[list[dict[str, Any]]] = []
+    for ch in upright:
+        if groups and abs(ch["top"] - groups[-1][0]["top"]) <= settings.line_tolerance:
+            groups[-1].append(ch)
+        else:
+            groups.append([ch])
+    lines = []
+    for group in groups:
+        group.sort(key=lambda ch: ch["x0"])
+        text = _join_chars(group, settings.word_gap)
+        if not text.strip():
+            continue
+        lines.append(
+            TextLine(
+                page=page_number,
+                text=text.strip(),
+                x0=float(group[0]["x0"]),
+                x1=float(max(ch["x1"] for ch in group)),
+                top=float(min(ch["top"] for ch in group)),
+                bottom=float(max(ch["bottom"] for ch in group)),
+                size=float(max(ch.get("size", 0) or 0 for ch in group)) or 10.0,
+            )
+        )
+    return lines
+
+
+def _join_chars(chars: list[dict[str, Any]], word_gap: float) -> str:
+    parts: list[str] = []
+    prev: dict[str, Any] | None = None
+    for ch in chars:
+        if prev is not None:
+            gap = ch["x0"] - prev["x1"]
+            size = prev.get("size") or 10.0
+            if gap > word_gap * size:
+                parts.append(" ")
+        parts.append(ch["text"])
+        prev = ch
+    return "".join(parts)
+
+
+def _inside_any(ch: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
+    cx = (ch["x0"] + ch["x1"]) / 2
+    cy = (ch["top"] + ch["bottom"]) / 2
+    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+
+def _unique_sorted(values: list[float], tol: float) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out

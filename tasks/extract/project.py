@@ -1,0 +1,189 @@
+"""绩效目标表 → one ``project_performance`` record with its indicators.
+
+The project table is an irregular form (label cells next to value cells, merged across
+columns and rows), so it is read by its labels: the value of 项目编码 is the cell right of
+that label, the 资金支出计划 percentages sit under the month labels (matched by horizontal
+position), and the indicator rows are mapped to the 一级/二级/三级指标 columns by position.
+``level1`` is carried down a merged or blank cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from budget_etl.contract import INDICATOR_FIELDS
+from tasks.extract.header import row_cells
+from tasks.extract.numbers import parse_amount_or_none
+from tasks.extract.pages import Cell, RawTable
+from tasks.extract.plan import parse_plan_percent
+from tasks.extract.targets import parse_target
+from tasks.extract.text import compact, label_key, optional_text
+
+Record = dict[str, Any]
+
+INDICATOR_LABELS: dict[str, str] = {
+    "一级指标": "level1",
+    "二级指标": "level2",
+    "三级指标": "level3",
+    "绩效指标描述": "description",
+    "指标描述": "description",
+    "指标值": "target",
+    "指标值确定依据": "basis",
+    "指标值设定依据": "basis",
+}
+_MONTHS = {3: "plan_mar", 6: "plan_jun", 10: "plan_oct", 12: "plan_dec"}
+_MONTH = re.compile(r"(\d{1,2})月")
+
+
+@dataclass
+class _State:
+    record: Record
+    indicator_cols: list[tuple[float, float, str]] = field(default_factory=list)
+    months: list[tuple[float, float, str]] = field(default_factory=list)
+    pending: str | None = None  # "plan" / "purpose": the next row holds values for a label row
+    budget_label: Cell | None = None
+
+
+def build_project_record(
+    fragments: list[RawTable], *, seq: int | None, title: str, unit_code: str | None,
+    unit_name: str | None, max_unit_chars: int = 4,
+) -> Record:
+    record: Record = {
+        "seq": seq, "title": title, "unit_code": unit_code, "unit_name": unit_name,
+        "project_code": None, "project_name": None, "budget_total": None, "fiscal_funds": None,
+        "other_funds": None, "purpose": None, "plan_mar": None, "plan_jun": None, "plan_oct": None,
+        "plan_dec": None, "goals": None, "indicators": [],
+    }
+    state = _State(record=record)
+    for i, table in enumerate(fragments):
+        first_row = True
+        for r in range(table.n_rows):
+            cells = row_cells(table, r)
+            if not any(c.text.strip() for _, c in cells):
+                continue
+            read_form_row(state, table, r, cells, continuation=(i > 0 and first_row),
+                          max_unit_chars=max_unit_chars)
+            first_row = False
+    record["pages"] = sorted({t.page for t in fragments})
+    record["bbox"] = [round(v, 2) for v in fragments[0].bbox] if fragments else None
+    return record
+
+
+def read_form_row(
+    state: _State, table: RawTable, r: int, cells: list[tuple[int, Cell]], *, continuation: bool,
+    max_unit_chars: int,
+) -> None:
+    rec = state.record
+    keys = [label_key(c.text) for _, c in cells]
+    fresh = [(c, cell) for c, cell in cells if table.starts_here(r, c)]
+    fresh_keys = [label_key(cell.text) for _, cell in fresh]
+    label_row = _starts_label_row(fresh_keys)
+    if sum(1 for k in keys if k in INDICATOR_LABELS) >= 3:
+        state.indicator_cols = [(c.bbox[0], c.bbox[2], INDICATOR_LABELS[k])
+                                for (_, c), k in zip(cells, keys, strict=True) if k in INDICATOR_LABELS]
+        state.pending = None
+        return
+    if state.pending == "plan" and not label_row:
+        for _, cell in cells:
+            month = _column_at(state.months, cell)
+            if month and cell.text.strip():
+                rec[month] = parse_plan_percent(cell.text)
+        state.pending = None
+        return
+    if state.pending == "purpose" and not label_row:
+        text = "\n".join(c.text for _, c in fresh if c.text.strip() and c is not state.budget_label)
+        rec["purpose"] = optional_text(text)
+        state.pending = None
+        return
+    if state.indicator_cols and not label_row:
+        read_indicator(state, table, r, cells, continuation=continuation, max_unit_chars=max_unit_chars)
+        return
+    read_label_values(state, fresh, fresh_keys)
+
+
+def read_label_values(state: _State, cells: list[tuple[int, Cell]], keys: list[str]) -> None:
+    rec = state.record
+    for i, key in enumerate(keys):
+        nxt = cells[i + 1][1].text if i + 1 < len(cells) else ""
+        if key == "项目编码":
+            rec["project_code"] = compact(nxt) or None
+        elif key == "项目名称":
+            rec["project_name"] = optional_text(nxt)
+        elif key in ("预算数", "预算金额", "年度预算数"):
+            rec["budget_total"] = parse_amount_or_none(nxt)
+        elif "财政资金" in key:
+            rec["fiscal_funds"] = parse_amount_or_none(nxt)
+        elif key == "其他资金":
+            rec["other_funds"] = parse_amount_or_none(nxt)
+        elif key.startswith("资金支出计划"):
+            state.months = [
+                (c.bbox[0], c.bbox[2], _MONTHS[int(m[1])])
+                for _, c in cells
+                if (m := _MONTH.search(compact(c.text))) and int(m[1]) in _MONTHS
+            ]
+            state.pending = "plan"
+            return
+        elif key == "资金用途":
+            rec["purpose"] = optional_text(nxt)
+        elif key.startswith("预算规模"):
+            state.budget_label = cells[i][1]
+            state.pending = "purpose"
+        elif key in ("绩效目标", "年度绩效目标", "总体目标"):
+            rec["goals"] = optional_text("\n".join(c.text for _, c in cells[i + 1:] if c.text.strip()))
+            return
+
+
+def read_indicator(
+    state: _State, table: RawTable, r: int, cells: list[tuple[int, Cell]], *, continuation: bool,
+    max_unit_chars: int,
+) -> None:
+    values: dict[str, str] = {}
+    for _, cell in cells:
+        name = _column_at(state.indicator_cols, cell)
+        if name and name not in values:
+            values[name] = cell.text
+    indicators: list[Record] = state.record["indicators"]
+    if continuation and indicators and _is_split_remainder(values):
+        prev = indicators[-1]
+        for name, text in values.items():
+            if text.strip() and name in ("level1", "level2", "level3", "description", "target", "basis"):
+                prev[name] = optional_text(f"{prev.get(name) or ''}\n{text}")
+        prev.update(_target_fields(prev["target"], max_unit_chars))
+        return
+    level1 = optional_text(values.get("level1"))
+    if level1 is None and indicators:
+        level1 = indicators[-1]["level1"]
+    item: Record = {name: optional_text(values.get(name)) for name in INDICATOR_FIELDS[:6]}
+    item["level1"] = level1
+    item.update(_target_fields(item["target"], max_unit_chars))
+    indicators.append(item)
+
+
+def _target_fields(target: str | None, max_unit_chars: int) -> Record:
+    parsed = parse_target(target, max_unit_chars=max_unit_chars)
+    return {"target_op": parsed.op, "target_value": parsed.value, "target_unit": parsed.unit}
+
+
+def _is_split_remainder(values: dict[str, str]) -> bool:
+    filled = {k for k, v in values.items() if v.strip()}
+    inner = {"level3", "description", "target", "basis"}
+    return "level1" not in filled and "level2" not in filled and bool(filled) and not inner <= filled
+
+
+def _starts_label_row(keys: list[str]) -> bool:
+    return bool(keys) and (
+        keys[0] in ("项目编码", "项目名称", "绩效目标") or keys[0].startswith(("资金支出计划", "预算规模"))
+    )
+
+
+def _column_at(columns: list[tuple[float, float, str]], cell: Cell) -> str | None:
+    """The column whose horizontal extent overlaps the cell most (ties: leftmost)."""
+    best, best_overlap = None, 0.0
+    for x0, x1, name in columns:
+        overlap = min(x1, cell.bbox[2]) - max(x0, cell.bbox[0])
+        if overlap > best_overlap + 1e-6:
+            best, best_overlap = name, overlap
+    return best
+

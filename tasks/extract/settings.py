@@ -1,0 +1,66 @@
+"""Tunables of the extractor, in one validated dataclass.
+
+Every heuristic threshold the extractor uses lives here, so a document family that needs a
+different tolerance is served by configuration, not by a branch in the code. ``__post_init__``
+rejects values that would silently disable a check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    #: refuse documents longer than this (protects a worker from a 10 000-page file)
+    max_pages: int = 1000
+    #: a page with fewer characters than this counts as having no text layer
+    min_chars_per_page: int = 1
+    #: share of ``(cid:N)`` glyphs above which a text layer is reported as garbled
+    max_cid_share: float = 0.2
+    #: bytes searched at the end of the file for ``%%EOF``; absent → the file is truncated
+    eof_window: int = 4096
+    #: longest line (characters, whitespace removed) still considered a table title
+    max_title_chars: int = 90
+    #: a wrapped title's lines are at most this many font heights apart
+    title_wrap_gap: float = 1.0
+    #: longest target unit (``万元``, ``人次``, ``平方米``); longer tails are qualitative text
+    max_target_unit_chars: int = 4
+    #: vertical tolerance (points) when grouping characters outside tables into lines
+    line_tolerance: float = 3.0
+    #: horizontal gap (in font sizes) that separates two words of one line by a space
+    word_gap: float = 0.6
+    #: a narrative line ending this many points short of the text's right edge ends a paragraph
+    paragraph_slack: float = 24.0
+    #: pdfplumber table finder settings (ruled tables: lines strategy)
+    table_settings: dict[str, Any] = field(
+        default_factory=lambda: {
+            "vertical_strategy": "lines",
+            "horizontal_strategy": "lines",
+            "snap_tolerance": 3,
+            "join_tolerance": 3,
+            "intersection_tolerance": 3,
+        }
+    )
+
+    def __post_init__(self) -> None:
+        if self.max_pages < 1:
+            raise ValueError("max_pages must be at least 1")
+        if self.min_chars_per_page < 1:
+            raise ValueError("min_chars_per_page must be at least 1")
+        if not 0 < self.max_cid_share <= 1:
+            raise ValueError("max_cid_share must be in (0, 1]")
+        if self.eof_window < 16:
+            raise ValueError("eof_window must be at least 16 bytes")
+        if self.max_title_chars < 5:
+            raise ValueError("max_title_chars must be at least 5")
+        if self.title_wrap_gap <= 0 or self.line_tolerance <= 0 or self.word_gap <= 0:
+            raise ValueError("title_wrap_gap, line_tolerance and word_gap must be positive")
+        if self.max_target_unit_chars < 1:
+            raise ValueError("max_target_unit_chars must be at least 1")
+        if self.paragraph_slack < 0:
+            raise ValueError("paragraph_slack must not be negative")
+        for key in ("vertical_strategy", "horizontal_strategy"):
+            if key not in self.table_settings:
+                raise ValueError(f"table_settings needs {key!r}")

@@ -1,0 +1,111 @@
+"""Stitch one table's page fragments into one list of data rows.
+
+A table that continues over pages repeats its header rows and 栏次 row on each page;
+those are dropped. A row the page break cut in two (its first part at the bottom of one
+page, the rest at the top of the next, with an empty 序号 / first cell) is rejoined.
+Each row keeps its lineage: the page and row bbox where it starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tasks.extract.header import (
+    ColumnKey,
+    column_labels,
+    count_header_rows,
+    is_header_row,
+    is_numbering_row,
+    map_columns,
+)
+from tasks.extract.pages import RawTable
+
+
+@dataclass
+class DataRow:
+    values: dict[ColumnKey, str]
+    pages: list[int]
+    bbox: list[float]
+    cells: dict[ColumnKey, list[float]] = field(default_factory=dict)
+
+    def blank(self) -> bool:
+        return not any(v.strip() for v in self.values.values())
+
+
+def stitch_rows(fragments: list[RawTable], slug: str, *, two_sided: bool) -> list[DataRow]:
+    rows: list[DataRow] = []
+    mapping: dict[int, ColumnKey] = {}
+    previous: RawTable | None = None
+    for i, table in enumerate(fragments):
+        header_rows = count_header_rows(table, slug)
+        own = map_columns(column_labels(table, header_rows), slug, two_sided=two_sided) if header_rows else {}
+        if own:
+            mapping = own
+        elif previous is not None and table.n_cols != previous.n_cols:
+            mapping = remap_by_position(mapping, previous, table)
+        first = True
+        for r in range(header_rows, table.n_rows):
+            if is_numbering_row(table, r) or is_header_row(table, r, slug):
+                continue
+            row = read_row(table, r, mapping)
+            if row.blank():
+                continue
+            if first and i > 0 and rows and is_split_remainder(row, mapping):
+                merge_into(rows[-1], row)
+            else:
+                rows.append(row)
+            first = False
+        previous = table
+    return rows
+
+
+def read_row(table: RawTable, r: int, mapping: dict[int, ColumnKey]) -> DataRow:
+    """Values of one grid row by column key; a horizontally merged cell counts once, at its left."""
+    values: dict[ColumnKey, str] = {}
+    cells: dict[ColumnKey, list[float]] = {}
+    for c, key in mapping.items():
+        cell = table.grid[r][c] if c < table.n_cols else None
+        if cell is None or (c > 0 and table.grid[r][c - 1] is cell):
+            values.setdefault(key, "")
+            continue
+        values[key] = cell.text
+        cells[key] = [round(v, 2) for v in cell.bbox]
+    return DataRow(values=values, pages=[table.page], bbox=table.row_bbox(r), cells=cells)
+
+
+def is_split_remainder(row: DataRow, mapping: dict[int, ColumnKey]) -> bool:
+    """The top row of a continuation page that only finishes the row above the page break."""
+    keys = list(mapping.values())
+    anchor = next((k for k in keys if k[1] == "line_no"), None) or (keys[0] if keys else None)
+    if anchor is None:
+        return False
+    return not row.values.get(anchor, "").strip() and not row.blank()
+
+
+def merge_into(target: DataRow, rest: DataRow) -> None:
+    for key, text in rest.values.items():
+        if text.strip():
+            before = target.values.get(key, "")
+            target.values[key] = f"{before}\n{text}" if before.strip() else text
+    for page in rest.pages:
+        if page not in target.pages:
+            target.pages.append(page)
+
+
+def remap_by_position(
+    mapping: dict[int, ColumnKey], before: RawTable, after: RawTable
+) -> dict[int, ColumnKey]:
+    """A headerless continuation with a different grid: match columns by horizontal overlap."""
+    out: dict[int, ColumnKey] = {}
+    for c, key in mapping.items():
+        if c >= before.n_cols:
+            continue
+        x0, x1 = before.col_bounds[c]
+        best = max(
+            range(after.n_cols),
+            key=lambda j: min(x1, after.col_bounds[j][1]) - max(x0, after.col_bounds[j][0]),
+            default=None,
+        )
+        if best is not None and best not in out:
+            out[best] = key
+    return out
