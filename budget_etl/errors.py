@@ -45,6 +45,8 @@ class Reason(StrEnum):
     STORE_FAILED = "store_failed"
     RAW_FILE_MISSING = "raw_file_missing"  # the raw store has no file with that sha256
     RAW_FILE_CORRUPT = "raw_file_corrupt"  # the stored bytes no longer hash to their name
+    # any stage: a bug, not a property of the document (kept with its traceback for a developer)
+    UNEXPECTED_ERROR = "unexpected_error"
     # review operations
     UNKNOWN_REVIEW_ITEM = "unknown_review_item"
     INVALID_STATE = "invalid_state"
