@@ -1,9 +1,145 @@
-"""CLI commands: review (see the owning module's docstring once implemented)."""
+"""``budget-etl review``: see why documents failed, waive them, (``retry`` comes from cli/run.py).
+
+``review_app`` is module-level so the orchestration module can add ``retry`` to the same group.
+Unknown ids and wrong states are one-line errors with exit code 2.
+"""
 
 from __future__ import annotations
 
+import getpass
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from budget_etl.cli.db import DbOption, JsonOption, database_url
+from budget_etl.cli.output import emit_json, fail
+from budget_etl.errors import BudgetEtlError
+
+if TYPE_CHECKING:
+    from storage.repository import Repository
+
+review_app = typer.Typer(name="review", help="The review queue: failed documents.", no_args_is_help=True)
+
+
+def _repository(db: str | None) -> Repository:
+    """The repository for ``--db`` (schema migrated first, so a fresh install just works)."""
+    from storage.repository import open_repository
+
+    return open_repository(database_url(db), actor=_whoami())
+
+
+def _whoami() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@review_app.command("list")
+def list_command(
+    status: Annotated[
+        str | None, typer.Option("--status", help="open | resolved | waived (default: all).")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List review items, oldest first."""
+    try:
+        items = _repository(db).list_reviews(status)
+    except BudgetEtlError as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        emit_json([item.to_dict() for item in items])
+        return
+    if not items:
+        typer.echo("no review items" + (f" with status {status}" if status else ""))
+        return
+    for item in items:
+        subject = item.department_name or item.source_url or (item.sha256 or "")[:12]
+        year = f" {item.budget_year}" if item.budget_year else ""
+        typer.echo(
+            f"#{item.id}  {item.status:<8} {item.stage:<8} {item.reason:<20} "
+            f"attempts={item.attempts}  {subject}{year}  — {item.message}"
+        )
+
+
+@review_app.command("show")
+def show_command(
+    item_id: Annotated[int, typer.Argument(help="Review item id.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one item: why it failed, the evidence, links to the raw file and report, its history."""
+    try:
+        detail = _repository(db).get_review(item_id)
+    except BudgetEtlError as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        emit_json(detail.to_dict())
+        return
+    item = detail.item
+    typer.echo(f"review item #{item.id}: {item.status}")
+    typer.echo(f"  stage/reason: {item.stage} / {item.reason}  (attempts: {item.attempts})")
+    typer.echo(f"  message:      {item.message}")
+    for label, value in (
+        ("document", " ".join(str(v) for v in (item.department_name, item.budget_year) if v)),
+        ("source", item.source_url),
+        ("sha256", item.sha256),
+        ("raw file", detail.raw_uri),
+        ("report", detail.report_uri),
+        ("version", detail.version_id and f"{detail.version_id} ({detail.version_state})"),
+        ("resolution", detail.resolution),
+    ):
+        if value:
+            typer.echo(f"  {label + ':':<13} {value}")
+    if detail.findings:
+        typer.echo(f"  findings (attempt {item.attempts}):")
+        for f in detail.findings:
+            where = ", ".join(
+                str(part)
+                for part in (
+                    f["table"],
+                    f["line_no"] and f"line {f['line_no']}",
+                    f["project_code"],
+                    f["field"],
+                    f["pages"] and f"p. {','.join(map(str, f['pages']))}",
+                )
+                if part
+            )
+            typer.echo(
+                f"    [{f['severity']}] {f['check']}: {f['message']}" + (f" ({where})" if where else "")
+            )
+    typer.echo("  history:")
+    for h in detail.history:
+        typer.echo(
+            f"    {h['at']}  {h['action']:<16} {h['from_state'] or '-'} → {h['to_state'] or '-'}  "
+            f"by {h['actor']}" + (f": {h['reason']}" if h["reason"] else "")
+        )
+
+
+@review_app.command("waive")
+def waive_command(
+    item_id: Annotated[int, typer.Argument(help="Review item id.")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the document is accepted despite its findings.")
+    ],
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Who waives it (default: your user name).")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Accept an open item despite its findings; its records then appear in exports."""
+    try:
+        detail = _repository(db).waive_review(item_id, reason=reason, actor=actor or _whoami())
+    except BudgetEtlError as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        emit_json(detail.to_dict())
+    else:
+        typer.echo(f"review item #{item_id} waived: {reason}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app."""
+    """Add ``review`` to the main app."""
+    app.add_typer(review_app, name="review")

@@ -1,0 +1,216 @@
+"""Exports of one table type: the latest accepted (or waived) version of every document.
+
+Why it is careful about order and format: "the same batch twice gives identical exports" is a
+promise checked byte for byte, so rows are sorted by stable keys (never by generated ids or
+timestamps) and no run-dependent value is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sqlalchemy import Engine, Float, Integer, Numeric, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql import Select
+
+from budget_etl.contract import INDICATOR_FIELDS, TABLE_TYPES
+from budget_etl.errors import Reason, StoreError
+from storage.engine import store_error_from
+from storage.models import (
+    RECORD_MODELS,
+    Document,
+    DocumentTable,
+    DocumentVersion,
+    ProjectIndicator,
+    ProjectPerformance,
+    RecordBase,
+)
+from storage.records import format_decimal
+from storage.repository import EXPORTABLE_STATES
+
+#: every ``--table`` value: the dictionary's table types plus the indicators of project_performance
+EXPORT_TABLES: tuple[str, ...] = (*RECORD_MODELS, "project_indicators")
+FORMATS = ("csv", "parquet")
+
+DOCUMENT_COLUMNS = (
+    "kind",
+    "department_code",
+    "department_name",
+    "budget_year",
+    "unit",
+    "version_no",
+    "version_state",
+    "sha256",
+)
+LINEAGE_COLUMNS = ("table_title", "row_index", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom")
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """Column names, their arrow types and the rows, in export order."""
+
+    columns: list[str]
+    types: list[pa.DataType]
+    rows: list[tuple[Any, ...]]
+
+
+def latest_versions() -> Select[tuple[int]]:
+    """Ids of the newest exportable version of each logical document."""
+    ranked = (
+        select(
+            DocumentVersion.id,
+            func.row_number()
+            .over(partition_by=DocumentVersion.document_id, order_by=DocumentVersion.version_no.desc())
+            .label("rank"),
+        )
+        .where(DocumentVersion.state.in_(EXPORTABLE_STATES))
+        .subquery()
+    )
+    return select(ranked.c.id).where(ranked.c.rank == 1)
+
+
+def record_fields(table_type: str) -> list[str]:
+    """The dictionary's field names for a table type (project indicators are their own export)."""
+    if table_type == "project_indicators":
+        return ["project_code", "project_name", *INDICATOR_FIELDS]
+    fields = [f for f in TABLE_TYPES[table_type].fields if f != "indicators"]
+    return fields or ["data"]  # a table type without fixed columns exports its records as JSON
+
+
+def _arrow_type(column: Any) -> pa.DataType:
+    if isinstance(column.type, Numeric):
+        return pa.decimal128(column.type.precision or 18, column.type.scale or 4)
+    if isinstance(column.type, Integer):
+        return pa.int64()
+    if isinstance(column.type, Float):
+        return pa.float64()
+    return pa.string()
+
+
+def build_query(table_type: str) -> tuple[Select[Any], list[pa.DataType]]:
+    """The rows of one export, in deterministic order, with their arrow types."""
+    if table_type == "project_indicators":
+        model: type[RecordBase] = ProjectPerformance
+        data = [ProjectPerformance.project_code, ProjectPerformance.project_name] + [
+            getattr(ProjectIndicator, name) for name in INDICATOR_FIELDS
+        ]
+    else:
+        model = RECORD_MODELS[table_type]
+        names = record_fields(table_type)
+        data = [model.extra if names == ["data"] else getattr(model, name) for name in names]
+    document = [
+        Document.kind,
+        Document.department_code,
+        Document.department_name,
+        Document.budget_year,
+        DocumentVersion.unit,
+        DocumentVersion.version_no,
+        DocumentVersion.state,
+        DocumentVersion.sha256,
+    ]
+    lineage = [
+        DocumentTable.title,
+        model.row_index,
+        model.page,
+        model.bbox_x0,
+        model.bbox_top,
+        model.bbox_x1,
+        model.bbox_bottom,
+    ]
+    query = (
+        select(*document, *data, *lineage)
+        .join_from(model, DocumentVersion, model.version_id == DocumentVersion.id)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .join(DocumentTable, DocumentTable.id == model.table_id)
+        .where(DocumentVersion.id.in_(latest_versions()))
+    )
+    order = [
+        func.coalesce(Document.department_name, ""),
+        func.coalesce(Document.budget_year, 0),
+        Document.kind,
+        DocumentVersion.sha256,
+        DocumentTable.position,
+        model.row_index,
+    ]
+    if table_type == "project_indicators":
+        query = query.join(ProjectIndicator, ProjectIndicator.project_id == ProjectPerformance.id)
+        order.append(ProjectIndicator.position)
+    types = [_arrow_type(c) for c in (*document, *data, *lineage)]
+    if data and data[0] is getattr(model, "extra", None):
+        types[len(document)] = pa.string()
+    return query.order_by(*order), types
+
+
+def export_table(engine: Engine, table_type: str) -> ExportTable:
+    """Read one table type's export from the database."""
+    if table_type not in EXPORT_TABLES:
+        raise StoreError(
+            Reason.STORE_FAILED, f"unknown table {table_type!r}; choose one of: {', '.join(EXPORT_TABLES)}"
+        )
+    query, types = build_query(table_type)
+    try:
+        with engine.connect() as conn:
+            rows = [tuple(row) for row in conn.execute(query)]
+    except SQLAlchemyError as exc:
+        raise store_error_from(exc, doing=f"exporting {table_type}") from exc
+    columns = [*DOCUMENT_COLUMNS, *record_fields(table_type), *LINEAGE_COLUMNS]
+    if record_fields(table_type) == ["data"]:
+        rows = [_with_json(row, len(DOCUMENT_COLUMNS)) for row in rows]
+    return ExportTable(columns=columns, types=types, rows=rows)
+
+
+def _with_json(row: tuple[Any, ...], index: int) -> tuple[Any, ...]:
+    value = row[index]
+    text = None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return (*row[:index], text, *row[index + 1 :])
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    if isinstance(value, float):
+        return repr(value)
+    return "" if value is None else value
+
+
+def to_csv(table: ExportTable) -> bytes:
+    """UTF-8 CSV with a header row; blank cells for nulls; amounts as printed (two decimals)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.columns)
+    writer.writerows([_csv_cell(v) for v in row] for row in table.rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_parquet(table: ExportTable) -> bytes:
+    """Parquet with typed columns (amounts as decimal128, exact)."""
+    schema = pa.schema([pa.field(name, kind) for name, kind in zip(table.columns, table.types, strict=True)])
+    columns = list(zip(*table.rows, strict=True)) if table.rows else [()] * len(table.columns)
+    arrow = pa.Table.from_arrays(
+        [pa.array(list(values), type=kind) for values, kind in zip(columns, table.types, strict=True)],
+        schema=schema,
+    )
+    sink = io.BytesIO()
+    pq.write_table(arrow, sink)
+    return sink.getvalue()
+
+
+def write_export(engine: Engine, table_type: str, fmt: str, out: Path) -> int:
+    """Write one export file atomically; returns the number of rows."""
+    if fmt not in FORMATS:
+        raise StoreError(Reason.STORE_FAILED, f"unknown format {fmt!r}; choose csv or parquet")
+    table = export_table(engine, table_type)
+    payload = to_csv(table) if fmt == "csv" else to_parquet(table)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.partial")
+    tmp.write_bytes(payload)
+    tmp.replace(out)
+    return len(table.rows)
