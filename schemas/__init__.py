@@ -1,0 +1,38 @@
+"""pandera models per table type, keyed by the data dictionary's slugs (see ``schemas.tables``)."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from schemas.tables import (
+    BasicProjectByFunction,
+    ExpenditureByFunction,
+    FiscalAppropriationSummary,
+    FixedAssets,
+    GeneralBudgetBasicExpenditure,
+    Institutions,
+    ProjectIndicator,
+    ProjectPerformance,
+    RevenueByFunction,
+    RevenueExpenditureSummary,
+    ThreePublicExpenditure,
+)
+
+#: table slug (or ``project_indicators``) → the model its frame must satisfy
+SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
+    "revenue_expenditure_summary": RevenueExpenditureSummary,
+    "revenue_by_function": RevenueByFunction,
+    "expenditure_by_function": ExpenditureByFunction,
+    "fiscal_appropriation_summary": FiscalAppropriationSummary,
+    "general_budget_expenditure": BasicProjectByFunction,
+    "general_budget_basic_expenditure": GeneralBudgetBasicExpenditure,
+    "government_fund_expenditure": BasicProjectByFunction,
+    "state_capital_expenditure": BasicProjectByFunction,
+    "three_public_expenditure": ThreePublicExpenditure,
+    "project_performance": ProjectPerformance,
+    "project_indicators": ProjectIndicator,
+    "fixed_assets": FixedAssets,
+    "institutions": Institutions,
+}
+
+__all__ = ["SCHEMAS"]

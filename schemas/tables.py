@@ -1,0 +1,169 @@
+"""pandera models, one per table type of the data dictionary (``budget_etl.contract``).
+
+They check what a single cell or a single frame can tell: types, blanks, code formats,
+non-negative amounts, ``side`` values, percentages, the project-code form and a few frame-wide
+rules (unique line numbers, a 合计 line, both sides of a two-sided table). Arithmetic between
+rows and tables is the reconciliation's job (``tasks.validate.reconcile``).
+
+Frames are built by ``tasks.validate.frames`` with the cells as extracted; ``coerce=True`` turns
+Decimals into floats here and reports any cell that is not a number instead of failing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+FUNCTION_CODE = r"^(?:\d{3}|\d{5}|\d{7})$"  # 类 / 款 / 项
+ECONOMIC_CODE = r"^(?:\d{3}|\d{5})$"  # 类 / 款
+PROJECT_CODE = r"^\d{8}P\d{11}[0-9A-Z]$"
+SIDES = ("revenue", "expenditure")
+TARGET_OPS = (">=", "<=", ">", "<", "=")
+
+
+def amount(**kwargs: Any) -> Any:
+    """An amount column: blank allowed (null, not zero), never negative."""
+    return pa.Field(nullable=True, ge=0, **kwargs)
+
+
+def percent() -> Any:
+    return pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 100})
+
+
+def has_grand_total(df: pd.DataFrame) -> bool:
+    """A filled classified table carries its 合计 line (dropping it hides every total check)."""
+    if df.empty:
+        return True
+    names = df["name"].astype(str).str.replace(r"\s+", "", regex=True)
+    return bool(((names == "合计") & df["code"].isna()).any())
+
+
+def unique_line_numbers(df: pd.DataFrame) -> pd.Series:
+    return ~df["line_no"].duplicated(keep="first")
+
+
+class _Base(pa.DataFrameModel):
+    class Config:
+        coerce = True
+        strict = False
+
+
+class _Classified(_Base):
+    line_no: Series[pd.Int64Dtype] = pa.Field(nullable=False)
+    code: Series[str] = pa.Field(nullable=True, str_matches=FUNCTION_CODE)
+    name: Series[str] = pa.Field(nullable=False)
+    total: Series[float] = amount()
+
+    @pa.dataframe_check(name="unique_line_no")
+    def _unique_line_no(cls, df: pd.DataFrame) -> pd.Series:
+        return unique_line_numbers(df)
+
+    @pa.dataframe_check(name="grand_total_row")
+    def _grand_total_row(cls, df: pd.DataFrame) -> bool:
+        return has_grand_total(df)
+
+
+class RevenueByFunction(_Classified):
+    current_year_subtotal: Series[float] = amount()
+    fiscal_appropriation: Series[float] = amount()
+    fiscal_special_account: Series[float] = amount()
+    business_income: Series[float] = amount()
+    operating_income: Series[float] = amount()
+    superior_subsidy: Series[float] = amount()
+    subordinate_remittance: Series[float] = amount()
+    other_income: Series[float] = amount()
+    prior_year_carryover: Series[float] = amount()
+
+
+class ExpenditureByFunction(_Classified):
+    basic: Series[float] = amount()
+    project: Series[float] = amount()
+    operating: Series[float] = amount()
+    remittance_to_superior: Series[float] = amount()
+    subsidy_to_subordinate: Series[float] = amount()
+
+
+class BasicProjectByFunction(_Classified):
+    """一般公共预算 / 政府性基金 / 国有资本经营 财政拨款支出表: total = basic + project."""
+
+    basic: Series[float] = amount()
+    project: Series[float] = amount()
+
+
+class GeneralBudgetBasicExpenditure(_Classified):
+    code: Series[str] = pa.Field(nullable=True, str_matches=ECONOMIC_CODE)
+    personnel: Series[float] = amount()
+    public_funds: Series[float] = amount()
+
+
+class _TwoSided(_Base):
+    line_no: Series[pd.Int64Dtype] = pa.Field(nullable=False)
+    side: Series[str] = pa.Field(nullable=False, isin=list(SIDES))
+    item: Series[str] = pa.Field(nullable=False)
+
+    @pa.dataframe_check(name="unique_line_no")
+    def _unique_line_side(cls, df: pd.DataFrame) -> pd.Series:
+        return ~df.duplicated(subset=["line_no", "side"], keep="first")
+
+    @pa.dataframe_check(name="both_sides")
+    def _both_sides(cls, df: pd.DataFrame) -> bool:
+        return df.empty or set(SIDES) <= set(df["side"].dropna())
+
+
+class RevenueExpenditureSummary(_TwoSided):
+    amount: Series[float] = amount()
+
+
+class FiscalAppropriationSummary(_TwoSided):
+    total: Series[float] = amount()
+    general_budget: Series[float] = amount()
+    government_fund: Series[float] = amount()
+    state_capital: Series[float] = amount()
+
+
+class ThreePublicExpenditure(_Base):
+    line_no: Series[pd.Int64Dtype] = pa.Field(nullable=False)
+    item: Series[str] = pa.Field(nullable=False)
+    total: Series[float] = amount()
+    general_budget: Series[float] = amount()
+    government_fund: Series[float] = amount()
+    state_capital: Series[float] = amount()
+
+    @pa.dataframe_check(name="unique_line_no")
+    def _unique_line_no(cls, df: pd.DataFrame) -> pd.Series:
+        return unique_line_numbers(df)
+
+
+class ProjectPerformance(_Base):
+    seq: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+    title: Series[str] = pa.Field(nullable=False)
+    project_code: Series[str] = pa.Field(nullable=False, str_matches=PROJECT_CODE)
+    project_name: Series[str] = pa.Field(nullable=False)
+    budget_total: Series[float] = pa.Field(nullable=False, ge=0)
+    fiscal_funds: Series[float] = amount()
+    other_funds: Series[float] = amount()
+    plan_mar: Series[float] = percent()
+    plan_jun: Series[float] = percent()
+    plan_oct: Series[float] = percent()
+    plan_dec: Series[float] = percent()
+
+
+class ProjectIndicator(_Base):
+    """One row per indicator of a 绩效目标表 (frame ``project_indicators``)."""
+
+    level1: Series[str] = pa.Field(nullable=False)
+    target_op: Series[str] = pa.Field(nullable=True, isin=list(TARGET_OPS))
+    target_value: Series[float] = pa.Field(nullable=True)
+
+
+class FixedAssets(_Base):
+    item: Series[str] = pa.Field(nullable=False)
+    quantity: Series[float] = amount()
+    value: Series[float] = amount()
+
+
+class Institutions(_Base):
+    unit_name: Series[str] = pa.Field(nullable=False)

@@ -1,0 +1,178 @@
+"""Row identities that span rows of the “三公”经费支出表.
+
+(Identities inside one row — 合计 = 基本支出 + 项目支出, 合计 = 人员经费 + 公用经费, 本年收入小计 =
+its sources … — are row sums and run as GX expectations; see ``expectations/suites``.)
+
+三公: 小计 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费; 公务用车 = 购置 + 运行维护;
+因公出国 = its 其中 lines when they are filled; 合计 = 小计 when both are printed.
+"""
+
+from __future__ import annotations
+
+from budget_etl.contract import TABLE_TYPES
+from budget_etl.document import ExtractedDocument, ExtractedTable, Record
+from budget_etl.findings import Finding
+from tasks.validate.amounts import amounts_agree, format_amount, is_number, sum_amounts
+from tasks.validate.evidence import finding_at
+from tasks.validate.labels import FIELD_LABELS
+from tasks.validate.lookup import clean_label, is_grand_total
+from tasks.validate.settings import ValidateSettings
+
+THREE_PUBLIC_SUBTOTAL = "identities.three_public_subtotal"
+VEHICLE_SUBTOTAL = "identities.vehicle_subtotal"
+ABROAD_SUBTOTAL = "identities.abroad_subtotal"
+THREE_PUBLIC_TOTAL = "identities.three_public_total"
+
+ROLE_NAMES = {
+    "subtotal": "“三公”经费小计",
+    "abroad": "因公出国（境）费",
+    "vehicle": "公务用车购置及运行维护费",
+    "vehicle_purchase": "公务用车购置费",
+    "vehicle_running": "公务用车运行维护费",
+    "reception": "公务接待费",
+    "abroad_detail": "因公出国（境）费 其中 lines",
+}
+
+
+def three_public_role(record: Record) -> str | None:
+    """What a 三公 row is, from its 项目 text (numbering, 其中 and spacing ignored)."""
+    if is_grand_total(record):
+        return "total"
+    label = clean_label(record.get("item"))
+    label = label.removeprefix("其中：").removeprefix("其中:")
+    label = clean_label(label)
+    if "小计" in label:
+        return "subtotal"
+    if "出国" in label:
+        return "abroad" if label.startswith("因公出国") else "abroad_detail"
+    if "公务用车" in label:
+        if "及" in label or "和" in label:
+            return "vehicle"
+        if "购置" in label:
+            return "vehicle_purchase"
+        if "运行" in label or "运维" in label:
+            return "vehicle_running"
+    if "公务接待" in label:
+        return "reception"
+    return None
+
+
+def rows_by_role(table: ExtractedTable) -> dict[str, list[Record]]:
+    roles: dict[str, list[Record]] = {}
+    for record in table.records:
+        role = three_public_role(record)
+        if role is not None:
+            roles.setdefault(role, []).append(record)
+    return roles
+
+
+def compare_parent(
+    check: str,
+    table: ExtractedTable,
+    parent: Record,
+    parent_name: str,
+    parts: list[Record],
+    parts_name: str,
+    settings: ValidateSettings,
+) -> list[Finding]:
+    findings = []
+    for field in TABLE_TYPES[table.type].amount_fields:
+        expected = sum_amounts(r.get(field) for r in parts)
+        if amounts_agree(expected, parent.get(field), settings.amount_tolerance):
+            continue
+        findings.append(
+            finding_at(
+                check,
+                f"{parent_name}: {FIELD_LABELS[field]} is {format_amount(parent.get(field))} but "
+                f"{parts_name} add up to {format_amount(expected)}",
+                table=table,
+                record=parent,
+                field=field,
+                expected=expected,
+                actual=parent.get(field),
+            )
+        )
+    return findings
+
+
+def any_filled(records: list[Record], fields: tuple[str, ...]) -> bool:
+    return any(is_number(r.get(f)) for r in records for f in fields)
+
+
+def three_public_tables(doc: ExtractedDocument) -> list[tuple[ExtractedTable, dict[str, list[Record]]]]:
+    return [(t, rows_by_role(t)) for t in doc.tables_of("three_public_expenditure") if t.records]
+
+
+def check_three_public_subtotal(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    findings: list[Finding] = []
+    for table, roles in three_public_tables(doc):
+        parent = (roles.get("subtotal") or roles.get("total") or [None])[0]
+        if parent is None:
+            continue
+        parts = [r for role in ("abroad", "vehicle", "reception") for r in roles.get(role, [])[:1]]
+        name = ROLE_NAMES["subtotal"] if roles.get("subtotal") else "合计"
+        findings += compare_parent(
+            THREE_PUBLIC_SUBTOTAL,
+            table,
+            parent,
+            name,
+            parts,
+            "因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费",
+            settings,
+        )
+    return findings
+
+
+def check_vehicle_subtotal(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    findings: list[Finding] = []
+    for table, roles in three_public_tables(doc):
+        fields = TABLE_TYPES[table.type].amount_fields
+        parts = roles.get("vehicle_purchase", [])[:1] + roles.get("vehicle_running", [])[:1]
+        if not roles.get("vehicle") or not any_filled(parts, fields):
+            continue
+        findings += compare_parent(
+            VEHICLE_SUBTOTAL,
+            table,
+            roles["vehicle"][0],
+            ROLE_NAMES["vehicle"],
+            parts,
+            "公务用车购置费 + 公务用车运行维护费",
+            settings,
+        )
+    return findings
+
+
+def check_abroad_subtotal(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    findings: list[Finding] = []
+    for table, roles in three_public_tables(doc):
+        fields = TABLE_TYPES[table.type].amount_fields
+        parts = roles.get("abroad_detail", [])
+        if not roles.get("abroad") or not any_filled(parts, fields):
+            continue
+        findings += compare_parent(
+            ABROAD_SUBTOTAL,
+            table,
+            roles["abroad"][0],
+            ROLE_NAMES["abroad"],
+            parts,
+            "its 其中 lines",
+            settings,
+        )
+    return findings
+
+
+def check_three_public_total(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    findings: list[Finding] = []
+    for table, roles in three_public_tables(doc):
+        if not roles.get("total") or not roles.get("subtotal"):
+            continue
+        findings += compare_parent(
+            THREE_PUBLIC_TOTAL,
+            table,
+            roles["total"][0],
+            "合计",
+            roles["subtotal"][:1],
+            "the “三公”经费小计 line",
+            settings,
+        )
+    return findings

@@ -1,0 +1,235 @@
+"""Figures stated in the 情况说明 must equal the tables'.
+
+The narrative is free text ("2025年预算收入 3502.60 万元", "人员经费1956.06万元和日常公用经费135.69万元",
+"“三公”经费预算安排6.3万元，其中因公出国（境）费0万元…"). Each figure is read with a pattern that
+needs the number right after its label (optionally after 为/共计/安排), so comparisons with last
+year ("基本支出增加129.81万元") are never mistaken for the figure itself. A figure the text does not
+state, or a table the document lacks, is simply not compared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from budget_etl.document import ExtractedDocument, ExtractedTable, Record
+from budget_etl.findings import Finding, Severity
+from tasks.validate.amounts import ZERO, amounts_agree, format_amount, to_amount
+from tasks.validate.evidence import finding_at
+from tasks.validate.lookup import first_table, grand_total_row
+from tasks.validate.reconcile.identities import three_public_role
+from tasks.validate.reconcile.two_sided import sides_of
+from tasks.validate.settings import ValidateSettings
+
+NUMBER = r"(\d(?:[\d,，\s]*\d)?(?:\s*[.．]\s*\d+)?)"
+CONNECT = r"\s*(?:预算)?\s*(?:为|是|共|共计|合计|总计|安排|共计安排|安排了)?\s*"
+UNIT = r"\s*万\s*元"
+
+
+def figure_pattern(label: str) -> re.Pattern[str]:
+    return re.compile(label + CONNECT + NUMBER + UNIT)
+
+
+def parse_number(text: str) -> Decimal:
+    return Decimal(re.sub(r"[\s,，]", "", text).replace("．", "."))
+
+
+def find_figure(text: str, pattern: re.Pattern[str]) -> Decimal | None:
+    """The first figure the pattern finds in ``text``, or None when the text does not state it."""
+    match = pattern.search(text)
+    return parse_number(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
+class TableFigure:
+    """Where the narrative's figure lives in the tables: a table, a row picker and a field."""
+
+    slug: str
+    pick: Callable[[ExtractedTable], Record | None]
+    field: str
+
+
+def total_of(table: ExtractedTable) -> Record | None:
+    return grand_total_row(table)
+
+
+def summary_line(side_name: str, which: str) -> Callable[[ExtractedTable], Record | None]:
+    def pick(table: ExtractedTable) -> Record | None:
+        return getattr(sides_of(table)[side_name], which)
+
+    return pick
+
+
+def three_public(role: str) -> Callable[[ExtractedTable], Record | None]:
+    def pick(table: ExtractedTable) -> Record | None:
+        rows = [r for r in table.records if three_public_role(r) == role]
+        if not rows and role == "subtotal":
+            rows = [r for r in table.records if three_public_role(r) == "total"]
+        return rows[0] if rows else None
+
+    return pick
+
+
+@dataclass(frozen=True)
+class NarrativeFigure:
+    check: str
+    what: str
+    pattern: re.Pattern[str]
+    sources: tuple[TableFigure, ...]  # first available wins
+    severity: Severity = Severity.ERROR
+    empty_table_is_zero: bool = False  # a 空表列示 table states zero for every figure
+
+
+QUOTE = r"[“”\"']?"
+NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
+    NarrativeFigure(
+        "narrative.total_revenue",
+        "预算收入",
+        figure_pattern(r"(?<![共金营位])预算收入"),
+        (
+            TableFigure("revenue_by_function", total_of, "total"),
+            TableFigure("revenue_expenditure_summary", summary_line("revenue", "grand_total"), "amount"),
+        ),
+    ),
+    NarrativeFigure(
+        "narrative.total_expenditure",
+        "支出预算",
+        figure_pattern(r"支出预算"),
+        (
+            TableFigure("expenditure_by_function", total_of, "total"),
+            TableFigure("revenue_expenditure_summary", summary_line("expenditure", "subtotal"), "amount"),
+        ),
+    ),
+    NarrativeFigure(
+        "narrative.basic_expenditure",
+        "基本支出",
+        figure_pattern(r"基本支出"),
+        (TableFigure("expenditure_by_function", total_of, "basic"),),
+    ),
+    NarrativeFigure(
+        "narrative.project_expenditure",
+        "项目支出",
+        figure_pattern(r"项目支出"),
+        (TableFigure("expenditure_by_function", total_of, "project"),),
+    ),
+    NarrativeFigure(
+        "narrative.personnel",
+        "人员经费",
+        figure_pattern(r"人员经费"),
+        (TableFigure("general_budget_basic_expenditure", total_of, "personnel"),),
+    ),
+    NarrativeFigure(
+        "narrative.public_funds",
+        "公用经费",
+        figure_pattern(r"公用经费"),
+        (TableFigure("general_budget_basic_expenditure", total_of, "public_funds"),),
+    ),
+    NarrativeFigure(
+        # 机关运行经费 is 公用经费 of the administrative units only: a difference is suspicious, not proof
+        "narrative.operating_costs",
+        "机关运行经费",
+        figure_pattern(r"运行经费"),
+        (TableFigure("general_budget_basic_expenditure", total_of, "public_funds"),),
+        severity=Severity.WARNING,
+    ),
+    NarrativeFigure(
+        "narrative.three_public",
+        "“三公”经费",
+        figure_pattern(r"三公" + QUOTE + r"\s*经费"),
+        (TableFigure("three_public_expenditure", three_public("subtotal"), "total"),),
+        empty_table_is_zero=True,
+    ),
+    NarrativeFigure(
+        "narrative.three_public",
+        "因公出国（境）费",
+        figure_pattern(r"因公出国\s*[（(]\s*境\s*[）)]\s*费"),
+        (TableFigure("three_public_expenditure", three_public("abroad"), "total"),),
+        empty_table_is_zero=True,
+    ),
+    NarrativeFigure(
+        "narrative.three_public",
+        "公务用车购置及运行维护费",
+        figure_pattern(r"公务用车购置\s*[及和]\s*运(?:行维护|维)费"),
+        (TableFigure("three_public_expenditure", three_public("vehicle"), "total"),),
+        empty_table_is_zero=True,
+    ),
+    NarrativeFigure(
+        "narrative.three_public",
+        "公务用车购置费",
+        figure_pattern(r"公务用车购置费"),
+        (TableFigure("three_public_expenditure", three_public("vehicle_purchase"), "total"),),
+        empty_table_is_zero=True,
+    ),
+    NarrativeFigure(
+        "narrative.three_public",
+        "公务用车运行维护费",
+        figure_pattern(r"公务用车运(?:行维护|维)费"),
+        (TableFigure("three_public_expenditure", three_public("vehicle_running"), "total"),),
+        empty_table_is_zero=True,
+    ),
+    NarrativeFigure(
+        "narrative.three_public",
+        "公务接待费",
+        figure_pattern(r"公务接待费"),
+        (TableFigure("three_public_expenditure", three_public("reception"), "total"),),
+        empty_table_is_zero=True,
+    ),
+)
+
+
+def table_value(
+    doc: ExtractedDocument, figure: NarrativeFigure
+) -> tuple[ExtractedTable, Record | None, str, Decimal] | None:
+    """The tables' value for the figure: (table, row, field, value), or None when no table states it."""
+    for source in figure.sources:
+        table = first_table(doc, source.slug)
+        if table is None:
+            continue
+        if not table.records:
+            if figure.empty_table_is_zero:
+                return table, None, source.field, ZERO
+            continue
+        row = source.pick(table)
+        if row is not None:
+            return table, row, source.field, to_amount(row.get(source.field))
+        if figure.empty_table_is_zero:
+            return table, None, source.field, ZERO
+    return None
+
+
+def narrative_page(doc: ExtractedDocument, figure: NarrativeFigure) -> list[int]:
+    return [b.page for b in doc.narrative if figure.pattern.search(b.text)][:1]
+
+
+def check_narrative(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    """Compare every figure the narrative states with the tables (one finding per disagreement)."""
+    text = doc.narrative_text()
+    if not text.strip():
+        return []
+    findings: list[Finding] = []
+    for figure in NARRATIVE_FIGURES:
+        stated = find_figure(text, figure.pattern)
+        if stated is None:
+            continue
+        located = table_value(doc, figure)
+        if located is None:
+            continue
+        table, row, field, value = located
+        if amounts_agree(stated, value, settings.amount_tolerance):
+            continue
+        finding = finding_at(
+            figure.check,
+            f"the 情况说明 states {figure.what} {format_amount(stated)} 万元 but {table.title} shows "
+            f"{format_amount(value)}",
+            table=table,
+            record=row,
+            field=field,
+            expected=stated,
+            actual=value,
+            severity=figure.severity,
+        )
+        finding.pages = sorted(set(finding.pages) | set(narrative_page(doc, figure)))
+        findings.append(finding)
+    return findings

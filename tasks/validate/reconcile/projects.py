@@ -1,0 +1,195 @@
+"""Each 绩效目标表 on its own: funding split, spending plan, required indicators, cost targets.
+
+- 其中：财政资金 + 其他资金 = 预算数;
+- 资金支出计划（%） is cumulative, so it never decreases from 3月底 to 12月底, and reaches 100 at
+  12月底 (a warning: a plan may deliberately carry money over);
+- the 一级指标 产出指标 / 效益指标 / 满意度指标 are all present;
+- a cost indicator's 万元 target is not above the project's own budget: an error when the target
+  promises to spend more than the budget (=, >=, >), a warning when it only caps spending above it
+  (<=, <); per-unit standards (人均, 每…, 贷款额度) are not capped by the project budget;
+- an indicator is not listed twice (same 一级/二级/三级 and description; a warning).
+(Percentages outside 0–100 are the schema's finding; duplicate project codes the GX suite's.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from budget_etl.contract import PLAN_FIELDS
+from budget_etl.document import ExtractedDocument, ExtractedTable, Record
+from budget_etl.findings import Finding, Severity
+from tasks.validate.amounts import amounts_agree, format_amount, is_number, sum_amounts, to_amount
+from tasks.validate.evidence import finding_at
+from tasks.validate.labels import FIELD_LABELS
+from tasks.validate.lookup import clean_label
+from tasks.validate.settings import ValidateSettings
+
+FUNDING_SPLIT = "projects.funding_split"
+PLAN_ORDER = "projects.plan_order"
+PLAN_COMPLETE = "projects.plan_complete"
+REQUIRED_INDICATORS = "projects.required_indicators"
+COST_TARGET = "projects.cost_target"
+DUPLICATE_INDICATOR = "projects.duplicate_indicator"
+CAPS = ("<=", "<")  # a cap above the budget is loose, not contradictory
+
+
+def projects(doc: ExtractedDocument) -> Iterator[tuple[ExtractedTable, Record]]:
+    for table in doc.tables_of("project_performance"):
+        for record in table.records:
+            yield table, record
+
+
+def name_of(record: Record) -> str:
+    return str(record.get("project_name") or record.get("title") or record.get("project_code") or "project")
+
+
+def check_funding_split(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    findings: list[Finding] = []
+    for table, record in projects(doc):
+        if not (is_number(record.get("fiscal_funds")) or is_number(record.get("other_funds"))):
+            continue
+        parts = sum_amounts([record.get("fiscal_funds"), record.get("other_funds")])
+        if amounts_agree(record.get("budget_total"), parts, settings.amount_tolerance):
+            continue
+        findings.append(
+            finding_at(
+                FUNDING_SPLIT,
+                f"{name_of(record)}: 预算数 is {format_amount(record.get('budget_total'))} but 财政资金 + 其他资金 "
+                f"= {format_amount(parts)}",
+                table=table,
+                record=record,
+                field="budget_total",
+                expected=parts,
+                actual=record.get("budget_total"),
+            )
+        )
+    return findings
+
+
+def check_plan_order(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    findings: list[Finding] = []
+    for table, record in projects(doc):
+        previous: tuple[str, object] | None = None
+        for field in PLAN_FIELDS:
+            value = record.get(field)
+            if not is_number(value):
+                continue
+            if previous is not None and to_amount(value) < to_amount(previous[1]):
+                findings.append(
+                    finding_at(
+                        PLAN_ORDER,
+                        f"{name_of(record)}: the spending plan goes down from {previous[1]} % "
+                        f"({FIELD_LABELS[previous[0]]}) to {value} % ({FIELD_LABELS[field]}); a cumulative plan "
+                        "cannot decrease",
+                        table=table,
+                        record=record,
+                        field=field,
+                        expected=f">= {previous[1]}",
+                        actual=value,
+                    )
+                )
+            previous = (field, value)
+    return findings
+
+
+def check_plan_complete(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    findings: list[Finding] = []
+    for table, record in projects(doc):
+        value = record.get("plan_dec")
+        if not is_number(value) or to_amount(value) == settings.final_plan_percent:
+            continue
+        findings.append(
+            finding_at(
+                PLAN_COMPLETE,
+                f"{name_of(record)}: the spending plan reaches {value} % at 12月底, not "
+                f"{settings.final_plan_percent} %",
+                table=table,
+                record=record,
+                field="plan_dec",
+                expected=settings.final_plan_percent,
+                actual=value,
+                severity=Severity.WARNING,
+            )
+        )
+    return findings
+
+
+def check_required_indicators(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    findings: list[Finding] = []
+    for table, record in projects(doc):
+        present = {clean_label(i.get("level1")) for i in record.get("indicators") or []}
+        missing = [level for level in settings.required_level1 if level not in present]
+        if not missing:
+            continue
+        findings.append(
+            finding_at(
+                REQUIRED_INDICATORS,
+                f"{name_of(record)}: the 绩效目标表 has no {' / '.join(missing)}",
+                table=table,
+                record=record,
+                field="indicators",
+                expected=list(settings.required_level1),
+                actual=sorted(p for p in present if p),
+            )
+        )
+    return findings
+
+
+def is_total_cost_indicator(indicator: Record, settings: ValidateSettings) -> bool:
+    """A cost indicator about the project's total (not a per-unit standard such as 人均/每人)."""
+    levels = f"{indicator.get('level1') or ''}{indicator.get('level2') or ''}"
+    if not any(marker in levels for marker in settings.cost_markers):
+        return False
+    wording = f"{indicator.get('level3') or ''}{indicator.get('description') or ''}{indicator.get('target') or ''}"
+    return not any(marker in wording for marker in settings.per_unit_markers)
+
+
+def check_cost_target(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    findings: list[Finding] = []
+    for table, record in projects(doc):
+        budget = record.get("budget_total")
+        if not is_number(budget):
+            continue
+        for i, indicator in enumerate(record.get("indicators") or []):
+            if indicator.get("target_unit") != "万元" or not is_number(indicator.get("target_value")):
+                continue
+            if not is_total_cost_indicator(indicator, settings):
+                continue
+            if to_amount(indicator["target_value"]) <= to_amount(budget) + settings.amount_tolerance:
+                continue
+            findings.append(
+                finding_at(
+                    COST_TARGET,
+                    f"{name_of(record)}: cost target {indicator.get('level3') or ''} {indicator.get('target')} is "
+                    f"above the project's 预算数 {format_amount(budget)} 万元",
+                    table=table,
+                    record=record,
+                    field=f"indicators[{i}].target_value",
+                    expected=f"<= {format_amount(budget)}",
+                    actual=indicator["target_value"],
+                    severity=Severity.WARNING if indicator.get("target_op") in CAPS else Severity.ERROR,
+                )
+            )
+    return findings
+
+
+def check_duplicate_indicator(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    findings: list[Finding] = []
+    for table, record in projects(doc):
+        seen: set[tuple[str, ...]] = set()
+        for i, indicator in enumerate(record.get("indicators") or []):
+            key = tuple(clean_label(indicator.get(k)) for k in ("level1", "level2", "level3", "description"))
+            if key in seen:
+                findings.append(
+                    finding_at(
+                        DUPLICATE_INDICATOR,
+                        f"{name_of(record)}: indicator {key[2] or key[3]} is listed twice",
+                        table=table,
+                        record=record,
+                        field=f"indicators[{i}]",
+                        actual=indicator.get("target"),
+                        severity=Severity.WARNING,
+                    )
+                )
+            seen.add(key)
+    return findings

@@ -1,0 +1,163 @@
+"""A self-contained HTML report for one document: every finding beside the row it concerns.
+
+A reviewer opens it offline (inline CSS, no scripts, no external assets — unlike GX Data Docs,
+which load theirs from a CDN). Per table: the rows as extracted, the offending cells
+highlighted, each row's findings in the last column with check, expected vs actual and pages.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from html import escape
+from typing import Any
+
+from budget_etl.contract import TABLE_TYPES
+from budget_etl.document import ExtractedDocument, ExtractedTable, Record
+from budget_etl.findings import Finding, Severity
+from tasks.validate.labels import FIELD_LABELS
+
+STYLE = """
+body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222}
+h1{font-size:1.4em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
+th,td{border:1px solid #ccc;padding:2px 6px;vertical-align:top}th{background:#f3f3f3}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+tr.error td{background:#fff0f0}tr.warning td{background:#fffbe6}
+td.bad{outline:2px solid #c00;background:#ffd6d6!important;font-weight:bold}
+td.warn{outline:2px solid #d90;background:#fff0b3!important}
+.sev-error{color:#b00;font-weight:bold}.sev-warning{color:#a60;font-weight:bold}
+.finding{margin:0 0 .3em 0}.check{font-family:monospace;font-size:.9em;color:#555}
+.summary span{margin-right:1.5em}.ok{color:#070}
+"""
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return f"{len(value)} items"
+    return str(value)
+
+
+def render_finding(finding: Finding) -> str:
+    parts = [
+        f'<span class="sev-{finding.severity.value}">{finding.severity.value}</span>',
+        f'<span class="check">{escape(finding.check)}</span>',
+        escape(finding.message),
+    ]
+    if finding.expected is not None or finding.actual is not None:
+        parts.append(
+            f"(expected {escape(cell_text(finding.expected))}, found {escape(cell_text(finding.actual))})"
+        )
+    if finding.field:
+        parts.append(f"[field {escape(finding.field)}]")
+    if finding.pages:
+        parts.append(f"[page {', '.join(str(p) for p in finding.pages)}]")
+    return f'<div class="finding">{" ".join(parts)}</div>'
+
+
+def row_key(record: Record) -> tuple[Any, Any]:
+    return record.get("line_no"), record.get("project_code")
+
+
+def finding_key(finding: Finding) -> tuple[Any, Any]:
+    return finding.line_no, finding.project_code
+
+
+def columns_of(table: ExtractedTable) -> list[str]:
+    spec = TABLE_TYPES.get(table.type)
+    if spec and spec.fields:
+        return list(spec.fields)
+    keys: dict[str, None] = {}
+    for record in table.records:
+        keys.update(dict.fromkeys(k for k in record if k not in ("pages", "bbox")))
+    return list(keys)
+
+
+def render_table(table: ExtractedTable, findings: list[Finding]) -> str:
+    columns = columns_of(table)
+    by_row: dict[tuple[Any, Any], list[Finding]] = defaultdict(list)
+    table_level: list[Finding] = []
+    row_keys = {row_key(r) for r in table.records}
+    for finding in findings:
+        key = finding_key(finding)
+        (by_row[key] if key in row_keys and key != (None, None) else table_level).append(finding)
+    amount_fields = set(TABLE_TYPES[table.type].amount_fields) if table.type in TABLE_TYPES else set()
+    head = "".join(
+        f"<th>{escape(FIELD_LABELS.get(c, c))}<br><small>{escape(c)}</small></th>" for c in columns
+    )
+    out = [
+        f"<h2>{escape(table.title)} <small>({escape(table.type)}, page {', '.join(map(str, table.pages))})</small></h2>",
+        *(render_finding(f) for f in table_level),
+    ]
+    if not table.records:
+        out.append("<p>(empty table)</p>")
+        return "\n".join(out)
+    out.append(f"<table><tr>{head}<th>page</th><th>findings</th></tr>")
+    for record in table.records:
+        row_findings = by_row.get(row_key(record), [])
+        bad_fields = {
+            (f.field or "").split(".")[0].split("[")[0]: f.severity for f in row_findings if f.field
+        }
+        row_class = ""
+        if row_findings:
+            row_class = "error" if any(f.severity is Severity.ERROR for f in row_findings) else "warning"
+        cells = []
+        for column in columns:
+            classes = ["num"] if column in amount_fields else []
+            if column in bad_fields:
+                classes.append("bad" if bad_fields[column] is Severity.ERROR else "warn")
+            cls = f' class="{" ".join(classes)}"' if classes else ""
+            cells.append(f"<td{cls}>{escape(cell_text(record.get(column)))}</td>")
+        pages = record.get("pages") or table.pages
+        cells.append(f"<td>{escape(', '.join(map(str, pages)))}</td>")
+        cells.append(f"<td>{''.join(render_finding(f) for f in row_findings)}</td>")
+        out.append(f'<tr class="{row_class}">{"".join(cells)}</tr>')
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def render_html_report(doc: ExtractedDocument, findings: list[Finding]) -> str:
+    """One self-contained HTML page: summary, document-level findings, then every table with its findings."""
+    meta = doc.document
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    warnings = len(findings) - errors
+    title = f"{meta.department_name or 'document'} {meta.budget_year or ''} — validation report"
+    by_table: dict[str | None, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_table[finding.table].append(finding)
+    present = {t.type for t in doc.tables}
+    document_level = by_table.get(None, []) + [
+        f for slug, fs in by_table.items() if slug is not None and slug not in present for f in fs
+    ]
+    verdict = (
+        '<span class="ok">no errors</span>'
+        if errors == 0
+        else f'<span class="sev-error">{errors} errors</span>'
+    )
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="zh"><head><meta charset="utf-8">',
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+        '<p class="summary">'
+        f"<span>kind: {escape(meta.kind)}</span><span>unit: {escape(meta.unit or '')}</span>"
+        f"<span>pages: {meta.page_count}</span><span>sha256: {escape(meta.sha256[:16])}…</span>"
+        f"<span>{verdict}, {warnings} warnings</span></p>",
+    ]
+    if document_level:
+        out.append("<h2>Document</h2>")
+        out.extend(render_finding(f) for f in document_level)
+    tables_seen: dict[str, int] = defaultdict(int)
+    for table in doc.tables:
+        # findings of a type belong to the first table of that type unless their row is elsewhere
+        keys = {row_key(r) for r in table.records}
+        mine = [
+            f
+            for f in by_table.get(table.type, [])
+            if finding_key(f) in keys or (tables_seen[table.type] == 0 and finding_key(f) == (None, None))
+        ]
+        tables_seen[table.type] += 1
+        out.append(render_table(table, mine))
+    out.append("</body></html>")
+    return "\n".join(out)
