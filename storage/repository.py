@@ -411,7 +411,10 @@ class Repository:
             publisher_id = session.scalar(select(Source.publisher_id).where(Source.url == meta.source_url))
         key = natural_key(meta, publisher_id)
         document = session.scalar(select(Document).where(Document.natural_key == key))
-        if document is None:
+        if document is not None:
+            # serialise version numbering per document (PostgreSQL; SQLite's BEGIN IMMEDIATE already does)
+            session.execute(select(Document.id).where(Document.id == document.id).with_for_update())
+        else:
             document = Document(
                 natural_key=key,
                 publisher_id=publisher_id,
