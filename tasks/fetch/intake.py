@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, Protocol
 
 from budget_etl.errors import FetchError, Reason
@@ -69,7 +70,7 @@ def fetch_into_store(
     if problem is not None:
         return FetchedDocument(url=url, outcome="failed", error=problem)
     if result.outcome == "not_modified" or result.data is None:
-        return FetchedDocument(url=url, outcome="not_modified")
+        return unprocessed_last_file(repository, url) or FetchedDocument(url=url, outcome="not_modified")
     stored = raw_store.put(result.data)
     repository.register_file(
         sha256=stored.sha256, url=url, size=stored.size, raw_uri=stored.uri,
@@ -80,6 +81,19 @@ def fetch_into_store(
         url=url, outcome=outcome, sha256=stored.sha256, raw_uri=stored.uri, size=stored.size,
         content_type=result.content_type,
     )
+
+
+def unprocessed_last_file(repository: Repository, url: str) -> FetchedDocument | None:
+    """After a 304: the file we already hold for ``url`` if it never finished processing.
+
+    A run that downloaded a file and then died (database gone, worker killed) must not lose
+    the document to the next run's 304; its stored bytes are processed instead.
+    """
+    last = repository.last_file(url)
+    if last is None or repository.document_state(last[0]) is not None:
+        return None
+    sha256, raw_uri = last
+    return FetchedDocument(url=url, outcome="new", sha256=sha256, raw_uri=raw_uri)
 
 
 def mark_last_attempt_failed(result: FetchResult, problem: FetchError) -> FetchResult:
@@ -148,4 +162,22 @@ def _record_source(repository: Repository, publisher: Publisher, url: str, *, li
     repository.upsert_source(
         publisher=publisher.name, region=publisher.region, department=publisher.department,
         year=publisher.year, kind=publisher.kind, url=url, listing=listing,
+    )
+
+
+def intake_file(path: Path, *, repository: Repository, raw_store: RawStore) -> FetchedDocument:
+    """A local file given on the command line, kept in the raw store like a downloaded one."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise FetchError(Reason.CONNECTION_ERROR, f"cannot read {path}: {exc.strerror or exc}") from exc
+    stored = raw_store.put(data)
+    source = Path(path).resolve().as_uri()
+    repository.register_file(
+        sha256=stored.sha256, url=source, size=stored.size, raw_uri=stored.uri,
+        content_type=None, etag=None, last_modified=None,
+    )
+    outcome: IntakeOutcome = "new" if repository.document_state(stored.sha256) is None else "unchanged"
+    return FetchedDocument(
+        url=source, outcome=outcome, sha256=stored.sha256, raw_uri=stored.uri, size=stored.size
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from prefect import task
 from prefect.runtime import task_run
 
 from budget_etl.settings import Settings
 from tasks.fetch.fetcher import Fetcher
-from tasks.fetch.intake import Discovery, FetchedDocument, discover_publisher, fetch_into_store
+from tasks.fetch.intake import Discovery, FetchedDocument, discover_publisher, fetch_into_store, intake_file
 from tasks.fetch.politeness import PrefectHostThrottle
 from tasks.fetch.sources import Publisher
 from tasks.retry import only_transient
@@ -51,3 +52,9 @@ def fetch_document(url: str, settings: Settings, conditional: bool = True) -> Fe
     if fetched.error is not None and fetched.error.transient:
         raise fetched.error
     return fetched
+
+
+@task(name="store local file", task_run_name="store {path}", retry_condition_fn=only_transient)
+def store_local_file(path: str, settings: Settings) -> FetchedDocument:
+    """Keep a file given on the command line in the raw store (an unreadable path is an error)."""
+    return intake_file(Path(path), repository=repository_for(settings), raw_store=raw_store_for(settings))

@@ -12,6 +12,7 @@ from budget_etl.document import ExtractedDocument
 from budget_etl.errors import Stage
 from budget_etl.findings import Finding
 from budget_etl.settings import Settings
+from storage.engine import describe_url
 from storage.repository import ReviewDetail, ReviewSummary
 from tasks.retry import only_transient
 from tasks.store.resources import repository_for
@@ -61,3 +62,13 @@ def retry_source(item_id: int, settings: Settings) -> tuple[str | None, str | No
 @task(name="read document state", retry_condition_fn=only_transient)
 def document_state(sha256: str, settings: Settings) -> str | None:
     return repository_for(settings).document_state(sha256)
+
+
+@task(name="prepare database", retry_condition_fn=only_transient)
+def prepare_database(settings: Settings) -> str:
+    """Bring the schema to head before the run writes anything (a no-op when it is current)."""
+    from storage.migrate import upgrade
+
+    url = settings.resolved_database_url()
+    upgrade(url)
+    return describe_url(url)

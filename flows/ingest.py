@@ -1,0 +1,116 @@
+"""``ingest``: for every publisher in the sources file, discover → fetch → process what is new.
+
+Wiring only. Fetches of one publisher run concurrently (per-host politeness is enforced inside
+the fetch task by Prefect global concurrency limits); documents are then processed one by one
+as ``process_document`` sub-flow runs named after the publisher, department and year, all
+tagged ``publisher:<name>``. A URL that cannot be fetched becomes a review item keyed by URL;
+nothing a single publisher or document does can stop the batch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, tags
+from prefect.runtime import flow_run
+
+from budget_etl.errors import Stage
+from budget_etl.settings import Settings, get_settings
+from flows.artifacts import Progress, publish_review_queue, publish_summary
+from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
+from flows.process_document import fetch_to_review, process_document
+from flows.states import error_of
+from tasks.fetch.intake import Discovery, FetchedDocument
+from tasks.fetch.sources import Publisher, load_sources
+from tasks.fetch.task import discover_documents, fetch_document
+from tasks.retry import configured
+from tasks.store.task import open_reviews, prepare_database
+
+
+def run_name() -> str:
+    """``ingest-<publisher>`` for one publisher, ``ingest-<n>-publishers`` for several."""
+    names = flow_run.parameters.get("publishers") or []
+    if len(names) == 1:
+        return f"ingest-{names[0]}"
+    return f"ingest-{len(names)}-publishers" if names else "ingest-all-publishers"
+
+
+@flow(name="ingest", flow_run_name=run_name, validate_parameters=False)
+def ingest(
+    sources_file: str | None = None,
+    publishers: list[str] | None = None,
+    settings: Settings | None = None,
+) -> RunSummary:
+    """Fetch and process every new document of the selected publishers (all by default)."""
+    settings = settings or get_settings()
+    selected = load_sources(Path(sources_file or settings.sources_file)).select(publishers)
+    configured(prepare_database, settings)(settings)
+
+    discoveries = {p.name: discover(p, settings) for p in selected}
+    summary = RunSummary()
+    progress = Progress(
+        sum(len(d.documents) for d in discoveries.values()),
+        key="ingest-progress", description=f"Documents done of {len(selected)} publisher(s)",
+    )
+    for publisher in selected:
+        counts = PublisherCounts(publisher=publisher.name)
+        with tags(publisher.tag):
+            outcomes = ingest_publisher(publisher, discoveries[publisher.name], settings, counts, progress)
+        for outcome in outcomes:
+            counts.count(outcome)
+        summary.outcomes.extend(outcomes)
+        summary.publishers.append(counts)
+
+    publish_summary(summary.publishers, key="ingest-summary", description=describe(summary))
+    publish_review_queue(configured(open_reviews, settings)(settings))
+    return summary
+
+
+def discover(publisher: Publisher, settings: Settings) -> Discovery:
+    with tags(publisher.tag):
+        return configured(discover_documents, settings)(publisher, settings)
+
+
+def ingest_publisher(
+    publisher: Publisher,
+    discovery: Discovery,
+    settings: Settings,
+    counts: PublisherCounts,
+    progress: Progress,
+) -> list[DocumentOutcome]:
+    """Fetch all of a publisher's documents concurrently, then process the new ones in order."""
+    outcomes = [fetch_to_review(f.url, f.error, settings) for f in discovery.failures]
+    counts.discovered = len(discovery.documents)
+    fetch = configured(fetch_document, settings)
+    futures = [fetch.submit(link.url, settings) for link in discovery.documents]
+    for link, future in zip(discovery.documents, futures, strict=True):
+        state = future.wait() or future.state
+        if not state.is_completed():
+            outcomes.append(fetch_to_review(link.url, error_of(state, Stage.FETCH), settings))
+        else:
+            fetched: FetchedDocument = state.result()
+            outcomes.append(after_fetch(fetched, publisher, settings, counts))
+        progress.advance()
+    return outcomes
+
+
+def after_fetch(
+    fetched: FetchedDocument, publisher: Publisher, settings: Settings, counts: PublisherCounts
+) -> DocumentOutcome:
+    if fetched.error is not None:
+        return fetch_to_review(fetched.url, fetched.error, settings)
+    if not fetched.needs_processing or fetched.sha256 is None:
+        return DocumentOutcome(status="unchanged", source_url=fetched.url, sha256=fetched.sha256)
+    counts.fetched += 1
+    return process_document(
+        fetched.sha256, source_url=fetched.url, publisher=publisher.name, department=publisher.department,
+        year=publisher.year, settings=settings,
+    )
+
+
+def describe(summary: RunSummary) -> str:
+    totals = summary.totals()
+    return (
+        f"{len(summary.publishers)} publisher(s): {totals['accepted']} accepted, {totals['in_review']} in "
+        f"review, {totals['failed']} failed, {totals['unchanged']} unchanged"
+    )

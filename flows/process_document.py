@@ -1,0 +1,154 @@
+"""``process_document``: one stored file → extract → validate → store, or the review queue.
+
+Wiring only: each step is a task (``tasks/*/task.py``) over a plain function; this flow decides
+which task runs next and turns every failure into a review item with its stage and reason, so
+one bad document never stops a batch and never leaves half its records behind.
+"""
+
+from __future__ import annotations
+
+from prefect import flow
+from prefect.runtime import flow_run
+
+from budget_etl.document import ExtractedDocument
+from budget_etl.errors import BudgetEtlError, Reason, Stage
+from budget_etl.findings import Finding, Severity, has_errors
+from budget_etl.settings import Settings, get_settings
+from flows.artifacts import publish_review_report
+from flows.outcomes import DocumentOutcome
+from flows.states import ValidationFailed, error_of
+from tasks.extract.task import extract_tables
+from tasks.retry import configured
+from tasks.store.resources import raw_store_for
+from tasks.store.task import accept_document, send_to_review
+from tasks.validate.task import validate_tables, write_report
+
+_BANNED = str.maketrans({c: "-" for c in "/%&<>"})
+
+
+def run_name() -> str:
+    """``<publisher>-<department>-<year>-<sha8>`` (unknown parts left out): what a person scans for."""
+    params = flow_run.parameters
+    parts = [params.get("publisher") or "manual", params.get("department"), params.get("year"),
+             str(params.get("sha256") or "")[:8]]
+    return "-".join(str(p) for p in parts if p).translate(_BANNED)
+
+
+@flow(name="process-document", flow_run_name=run_name, validate_parameters=False)
+def process_document(
+    sha256: str,
+    source_url: str | None = None,
+    publisher: str | None = None,
+    department: str | None = None,
+    year: int | None = None,
+    refresh: bool = False,
+    settings: Settings | None = None,
+) -> DocumentOutcome:
+    """Extract, validate and store one file already in the raw store (``refresh``: ignore cached work)."""
+    settings = settings or get_settings()
+    cache = {"refresh_cache": True} if refresh else {}
+
+    extracted = configured(extract_tables, settings, **cache)(sha256, source_url, settings, return_state=True)
+    if not extracted.is_completed():
+        return to_review(sha256, source_url, error_of(extracted, Stage.EXTRACT), [], None, None, settings)
+    doc: ExtractedDocument = extracted.result()
+
+    validated = configured(validate_tables, settings, **cache)(doc, return_state=True)
+    if not validated.is_completed():
+        return to_review(sha256, source_url, error_of(validated, Stage.VALIDATE), [], None, doc, settings)
+    findings: list[Finding] = validated.result()
+
+    reported = configured(write_report, settings)(doc, findings, settings, return_state=True)
+    report_uri = reported.result() if reported.is_completed() else None
+
+    if has_errors(findings):
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        problem = ValidationFailed(
+            Reason.VALIDATION_ERRORS,
+            f"{len(errors)} check(s) failed, first: {errors[0].check}: {errors[0].message}",
+        )
+        return to_review(sha256, source_url, problem, findings, report_uri, doc, settings)
+
+    stored = configured(accept_document, settings)(doc, findings, report_uri, settings, return_state=True)
+    if not stored.is_completed():
+        failure = error_of(stored, Stage.STORE)
+        return to_review(sha256, source_url, failure, findings, report_uri, doc, settings)
+    return outcome_for(
+        "accepted", sha256, source_url, doc=doc, findings=findings, report_uri=report_uri,
+        raw_uri=raw_uri_of(sha256, settings), version_id=stored.result(),
+    )
+
+
+def to_review(
+    sha256: str | None,
+    source_url: str | None,
+    error: BudgetEtlError,
+    findings: list[Finding],
+    report_uri: str | None,
+    doc: ExtractedDocument | None,
+    settings: Settings,
+) -> DocumentOutcome:
+    """Queue the document for a person; if even that fails (database down), report it as failed."""
+    queued = configured(send_to_review, settings)(
+        sha256=sha256, source_url=source_url, stage=error.stage, reason=error.reason.value,
+        message=error.message, findings=findings, report_uri=report_uri, doc=doc, settings=settings,
+        return_state=True,
+    )
+    if not queued.is_completed():
+        lost = error_of(queued, Stage.STORE)
+        return outcome_for(
+            "failed", sha256, source_url, doc=doc, findings=findings, report_uri=report_uri,
+            raw_uri=raw_uri_of(sha256, settings), stage=lost.stage.value, reason=lost.reason.value,
+            message=f"could not queue for review ({lost.message}); original problem: {error}",
+        )
+    outcome = outcome_for(
+        "in_review", sha256, source_url, doc=doc, findings=findings, report_uri=report_uri,
+        raw_uri=raw_uri_of(sha256, settings), stage=error.stage.value, reason=error.reason.value,
+        message=error.message, review_item_id=queued.result(),
+    )
+    publish_review_report(outcome, findings)
+    return outcome
+
+
+def raw_uri_of(sha256: str | None, settings: Settings) -> str | None:
+    return raw_store_for(settings).uri_of(sha256) if sha256 else None
+
+
+def outcome_for(
+    status: str,
+    sha256: str | None,
+    source_url: str | None,
+    *,
+    doc: ExtractedDocument | None,
+    findings: list[Finding],
+    report_uri: str | None,
+    **fields: object,
+) -> DocumentOutcome:
+    meta = doc.document if doc is not None else None
+    return DocumentOutcome(
+        status=status,  # type: ignore[arg-type]
+        source_url=source_url,
+        sha256=sha256,
+        report_uri=report_uri,
+        department_name=meta.department_name if meta else None,
+        budget_year=meta.budget_year if meta else None,
+        error_findings=sum(1 for f in findings if f.severity is Severity.ERROR),
+        warning_findings=sum(1 for f in findings if f.severity is Severity.WARNING),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def fetch_to_review(url: str, error: BudgetEtlError, settings: Settings) -> DocumentOutcome:
+    """A URL that gave no document: a review item keyed by the URL (and a report in the UI)."""
+    queued = configured(send_to_review, settings)(
+        sha256=None, source_url=url, stage=Stage.FETCH, reason=error.reason.value, message=error.message,
+        findings=[], report_uri=None, doc=None, settings=settings, return_state=True,
+    )
+    item_id = queued.result() if queued.is_completed() else None
+    outcome = DocumentOutcome(
+        status="failed", source_url=url, stage=error.stage.value, reason=error.reason.value,
+        message=error.message, review_item_id=item_id,
+    )
+    if item_id is not None:
+        publish_review_report(outcome, [])
+    return outcome

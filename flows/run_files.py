@@ -1,0 +1,59 @@
+"""``run_files``: process files and URLs given by hand (``budget-etl run``) through ``process_document``.
+
+Unlike ``ingest`` there is no sources file and no conditional GET: the person asked for these
+inputs, so each is stored and processed (idempotently — an accepted file stays accepted).
+"""
+
+from __future__ import annotations
+
+from prefect import flow
+from prefect.runtime import flow_run
+
+from budget_etl.errors import Stage
+from budget_etl.settings import Settings, get_settings
+from flows.artifacts import publish_review_queue, publish_summary
+from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
+from flows.process_document import fetch_to_review, process_document
+from flows.states import error_of
+from tasks.fetch.task import fetch_document, store_local_file
+from tasks.retry import configured
+from tasks.store.task import open_reviews, prepare_database
+
+
+def run_name() -> str:
+    inputs = flow_run.parameters.get("inputs") or []
+    return f"run-{len(inputs)}-input{'s' if len(inputs) != 1 else ''}"
+
+
+def is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+@flow(name="run-files", flow_run_name=run_name, validate_parameters=False)
+def run_files(inputs: list[str], settings: Settings | None = None) -> RunSummary:
+    """Store and process each local path or http(s) URL; failures become review items."""
+    settings = settings or get_settings()
+    configured(prepare_database, settings)(settings)
+    counts = PublisherCounts(publisher="command line", discovered=len(inputs))
+    summary = RunSummary(publishers=[counts])
+    for value in inputs:
+        outcome = run_one(value, settings, counts)
+        counts.count(outcome)
+        summary.outcomes.append(outcome)
+    publish_summary(summary.publishers, key="run-summary", description=f"Processed {len(inputs)} input(s)")
+    publish_review_queue(configured(open_reviews, settings)(settings))
+    return summary
+
+
+def run_one(value: str, settings: Settings, counts: PublisherCounts) -> DocumentOutcome:
+    if is_url(value):
+        state = configured(fetch_document, settings)(value, settings, conditional=False, return_state=True)
+    else:
+        state = configured(store_local_file, settings)(value, settings, return_state=True)
+    if not state.is_completed():
+        return fetch_to_review(value, error_of(state, Stage.FETCH), settings)
+    stored = state.result()
+    if stored.error is not None:
+        return fetch_to_review(stored.url, stored.error, settings)
+    counts.fetched += 1
+    return process_document(stored.sha256, source_url=stored.url, publisher="cli", settings=settings)
