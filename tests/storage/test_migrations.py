@@ -1,0 +1,43 @@
+"""Migrations create exactly the schema the models declare, on SQLite and PostgreSQL, from any cwd."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from storage.engine import make_engine
+from storage.migrate import current_revision, head_revision, upgrade
+from storage.models import Base
+
+
+def test_upgrade_creates_the_declared_schema_and_is_idempotent(blank_db_url: str) -> None:
+    assert current_revision(blank_db_url) is None
+    upgrade(blank_db_url)
+    upgrade(blank_db_url)
+    assert current_revision(blank_db_url) == head_revision()
+    engine = make_engine(blank_db_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_db_upgrade_command_works_from_another_directory_with_the_default_data_dir(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BUDGET_ETL_")}
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "budget-etl"), "db", "upgrade"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    database = tmp_path / "data" / "budget_etl.db"
+    assert database.exists()
+    assert current_revision(f"sqlite:///{database}") == head_revision()
