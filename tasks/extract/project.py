@@ -48,7 +48,7 @@ class _State:
 
 def build_project_record(
     fragments: list[RawTable], *, seq: int | None, title: str, unit_code: str | None,
-    unit_name: str | None, max_unit_chars: int = 4,
+    unit_name: str | None, max_unit_chars: int = 3,
 ) -> Record:
     record: Record = {
         "seq": seq, "title": title, "unit_code": unit_code, "unit_name": unit_name,

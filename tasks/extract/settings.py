@@ -25,8 +25,8 @@ class ExtractSettings:
     max_title_chars: int = 90
     #: a wrapped title's lines are at most this many font heights apart
     title_wrap_gap: float = 1.0
-    #: longest target unit (``万元``, ``人次``, ``平方米``); longer tails are qualitative text
-    max_target_unit_chars: int = 4
+    #: longest target unit (``万元``, ``人次``, ``平方米``); a longer tail (``12 月底之前``) is qualitative
+    max_target_unit_chars: int = 3
     #: vertical tolerance (points) when grouping characters outside tables into lines
     line_tolerance: float = 3.0
     #: horizontal gap (in font sizes) that separates two words of one line by a space

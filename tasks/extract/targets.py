@@ -29,7 +29,7 @@ class Target(NamedTuple):
 QUALITATIVE = Target(None, None, None)
 
 
-def parse_target(text: str | None, *, max_unit_chars: int = 4) -> Target:
+def parse_target(text: str | None, *, max_unit_chars: int = 3) -> Target:
     """Parse a printed 指标值; anything that is not ``[op] number [short unit]`` is qualitative."""
     compact = re.sub(r"\s+", "", text or "").replace("％", "%").replace(",", "")
     match = _TARGET.match(compact)

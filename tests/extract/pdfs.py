@@ -1,0 +1,148 @@
+"""Small PDFs built in the tests themselves: bad inputs and hand-made layouts for single features.
+
+The corpus (tests/fixtures/corpus) covers whole documents; these files isolate one feature
+each — a title at the bottom of a page, a row cut by a page break, an encrypted or
+image-only file — so a regression names the feature it broke.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FONT = "TestCJK"
+_FONT_FILES = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+)
+
+
+def register_font() -> str:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return FONT
+    for path in _FONT_FILES:
+        if Path(path).exists():
+            pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))
+            return FONT
+    pytest.skip("no CJK TrueType font installed")
+
+
+def para(text: str, size: float = 9) -> Paragraph:
+    style = ParagraphStyle(
+        "cell", fontName=register_font(), fontSize=size, leading=size * 1.3, wordWrap="CJK"
+    )
+    return Paragraph(text, style)
+
+
+def grid_style(spans: list[tuple[tuple[int, int], tuple[int, int]]], size: float = 9) -> TableStyle:
+    commands: list[tuple] = [("FONT", (0, 0), (-1, -1), register_font(), size),
+                             ("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    commands += [("SPAN", a, b) for a, b in spans]
+    return TableStyle(commands)
+
+
+@dataclass
+class Story:
+    """A list of flowables rendered to PDF bytes on A4."""
+
+    items: list = field(default_factory=list)
+
+    def line(self, text: str, size: float = 11) -> Story:
+        self.items.append(para(text, size))
+        return self
+
+    def space(self, height: float) -> Story:
+        self.items.append(Spacer(1, height))
+        return self
+
+    def page_break(self) -> Story:
+        self.items.append(PageBreak())
+        return self
+
+    def table(self, rows: list[list], spans=(), widths=None, repeat: int = 0) -> Story:
+        table = Table(rows, colWidths=widths, repeatRows=repeat)
+        table.setStyle(grid_style(list(spans)))
+        self.items.append(table)
+        return self
+
+    def render(self) -> bytes:
+        out = io.BytesIO()
+        SimpleDocTemplate(out, pagesize=A4, topMargin=50, bottomMargin=50).build(self.items)
+        return out.getvalue()
+
+
+REVENUE_HEADER = [
+    ["序号", "功能分类科目", "", "合计", "本年收入", "", "上年结转"],
+    ["", "科目编码", "科目名称", "", "小计", "财政拨款收入", ""],
+    ["栏次", "1", "2", "3", "4", "5", "6"],
+]
+REVENUE_SPANS = [((0, 0), (0, 1)), ((1, 0), (2, 0)), ((3, 0), (3, 1)), ((4, 0), (5, 0)), ((6, 0), (6, 1))]
+REVENUE_WIDTHS = [30, 60, 170, 60, 60, 70, 50]
+
+
+def revenue_rows(n: int) -> list[list[str]]:
+    """Rows 序号 1..n with codes and amounts derived from the row number (no sample values)."""
+    rows = [["1", "", "合计", f"{n * 10:.2f}", f"{n * 10:.2f}", f"{n * 10:.2f}", ""]]
+    for i in range(2, n + 1):
+        shown, plain = f"{i * 1.5:,.2f}", f"{i * 1.5:.2f}"
+        rows.append([str(i), f"{200 + i}", f"支出科目第{i}项", shown, plain, plain, ""])
+    return rows
+
+
+def text_pdf(lines: list[str], *, compress: bool = True, pages: int = 1) -> bytes:
+    """Plain text pages in a CJK TrueType font (subset-embedded, with a ToUnicode map)."""
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4, pageCompression=1 if compress else 0)
+    for _ in range(pages):
+        c.setFont(register_font(), 12)
+        for i, text in enumerate(lines):
+            c.drawString(72, 760 - 18 * i, text)
+        c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def encrypted_pdf() -> bytes:
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4, encrypt="secret")
+    c.setFont("Helvetica", 12)
+    c.drawString(72, 760, "budget")
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def image_only_pdf() -> bytes:
+    """A 'scanned' page: one raster image, no text operators at all."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+
+    img = Image.new("RGB", (400, 300), "white")
+    ImageDraw.Draw(img).rectangle((20, 20, 380, 280), outline="black")
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    c.drawImage(ImageReader(img), 72, 400, width=400, height=300)
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def garbled_pdf(lines: list[str]) -> bytes:
+    """The text layer of ``text_pdf`` with every ``/ToUnicode`` reference blanked out.
+
+    The glyphs still draw, but a reader can only report ``(cid:N)``: the failure mode of
+    PDFs whose fonts lack a Unicode map. Blanking with spaces keeps every xref offset valid.
+    """
+    data = text_pdf(lines, compress=False)
+    return re.sub(rb"/ToUnicode\s+\d+\s+0\s+R", lambda m: b" " * len(m.group(0)), data)
