@@ -113,11 +113,11 @@ def findings_from_result(rows: FrameRows, frame: pd.DataFrame, result: Any) -> l
 def evidence_of(config: Any, row: pd.Series, field: str | None, record: Record) -> tuple[Any, Any]:
     """Expected and actual values for one failing row, in the document's unit."""
     if config.type == "expect_multicolumn_sum_to_equal" and field:
-        parts = [c for c in config.column_list if not c.startswith("neg_")]
+        parts = [c for c in config.kwargs["column_list"] if not c.startswith("neg_")]
         expected = sum((cents_to_amount(row[c]) for c in parts if not pd.isna(row[c])), Decimal(0))
         return expected, cents_to_amount(row[field]) if not pd.isna(row[field]) else Decimal(0)
     if config.type == "expect_column_pair_values_a_to_be_greater_than_b" and field:
-        return f"<= {record.get(config.column_A)}", record.get(field)
+        return f"<= {record.get(config.kwargs['column_A'])}", record.get(field)
     if field is not None:
         return None, row.get(field)
     return None, None

@@ -33,7 +33,7 @@ CHECK_SLUGS: dict[str, str] = {
 
 
 def slug_for(check: str, column: str | None) -> str:
-    name = check.split("(", 1)[0]
+    name = check.split("(", 1)[0].lstrip("_")
     if name == "str_matches" and column == "project_code":
         return "schema.project_code_format"
     return CHECK_SLUGS.get(name, f"schema.{name}")

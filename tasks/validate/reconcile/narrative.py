@@ -130,7 +130,7 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
         # 机关运行经费 is 公用经费 of the administrative units only: a difference is suspicious, not proof
         "narrative.operating_costs",
         "机关运行经费",
-        figure_pattern(r"运行经费"),
+        figure_pattern(r"(?:机关|部门)运行经费"),
         (TableFigure("general_budget_basic_expenditure", total_of, "public_funds"),),
         severity=Severity.WARNING,
     ),
