@@ -44,6 +44,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 AMOUNT = Numeric(18, 4)
 #: Percentages and parsed indicator values.
 NUMBER = Numeric(18, 4)
+#: JSON where Python None means SQL NULL (not the JSON text ``null``), so "absent" is queryable.
+JSON_OR_NULL = JSON(none_as_null=True)
 
 VERSION_STATES = ("in_review", "accepted", "waived")
 REVIEW_STATUSES = ("open", "resolved", "waived")
@@ -74,8 +76,8 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
-        dict[str, Any]: JSON,
-        list[int]: JSON,
+        dict[str, Any]: JSON_OR_NULL,
+        list[int]: JSON_OR_NULL,
         Decimal: AMOUNT,
         datetime: DateTime(timezone=True),
     }
@@ -213,13 +215,13 @@ class RecordBase(Base):
     table_id: Mapped[int] = mapped_column(_cascade("document_tables.id"), index=True)
     row_index: Mapped[int]
     page: Mapped[int | None]
-    pages: Mapped[list[int] | None] = mapped_column(JSON)
+    pages: Mapped[list[int] | None] = mapped_column(JSON_OR_NULL)
     bbox_x0: Mapped[float | None] = mapped_column(Float)
     bbox_top: Mapped[float | None] = mapped_column(Float)
     bbox_x1: Mapped[float | None] = mapped_column(Float)
     bbox_bottom: Mapped[float | None] = mapped_column(Float)
     #: record keys the schema has no column for (kept, never dropped)
-    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON_OR_NULL)
 
 
 class _TwoSided:
@@ -347,7 +349,7 @@ class ProjectIndicator(Base):
     target_op: Mapped[str | None] = mapped_column(String(4))
     target_value: Mapped[Decimal | None] = mapped_column(NUMBER)
     target_unit: Mapped[str | None] = mapped_column(String(40))
-    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON_OR_NULL)
 
 
 class Institution(RecordBase):
@@ -453,9 +455,9 @@ class FindingRow(Base):
     line_no: Mapped[int | None]
     project_code: Mapped[str | None] = mapped_column(String(80))
     field: Mapped[str | None] = mapped_column(String(80))
-    expected: Mapped[Any | None] = mapped_column(JSON)
-    actual: Mapped[Any | None] = mapped_column(JSON)
-    pages: Mapped[list[int] | None] = mapped_column(JSON)
+    expected: Mapped[Any | None] = mapped_column(JSON_OR_NULL)
+    actual: Mapped[Any | None] = mapped_column(JSON_OR_NULL)
+    pages: Mapped[list[int] | None] = mapped_column(JSON_OR_NULL)
 
 
 class AuditEntry(Base):

@@ -94,6 +94,15 @@ class ReviewDetail:
         return out
 
 
+def require_sha256(value: str | None) -> str:
+    """A version is identified by its file's hash; without one "exactly once" cannot hold."""
+    if not value or len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise StoreError(
+            Reason.STORE_FAILED, f"the document has no valid sha256 ({value!r}); it cannot be stored once"
+        )
+    return value
+
+
 def subject_of(sha256: str | None, source_url: str | None) -> str:
     """What a review item is about: the file, or — when nothing was fetched — the URL."""
     if sha256:
@@ -340,7 +349,7 @@ class Repository:
         A version stored earlier for review (``in_review``) is rewritten with this reading and
         accepted. Resolves the file's open review item. Returns the document version id.
         """
-        sha256 = doc.document.sha256
+        sha256 = require_sha256(doc.document.sha256)
 
         def work(session: Session) -> int:
             version = session.scalar(select(DocumentVersion).where(DocumentVersion.sha256 == sha256))
@@ -563,6 +572,8 @@ class Repository:
         exports until waived. ``sha256`` is None only for fetch failures (keyed by ``source_url``).
         A file already accepted keeps its accepted version; the item still records the failure.
         """
+        if sha256 is not None:
+            require_sha256(sha256)
         subject = subject_of(sha256, source_url)
         stage_value = Stage(stage).value
         reason_value = str(getattr(reason, "value", reason))
