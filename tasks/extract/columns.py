@@ -14,8 +14,8 @@ import re
 Rule = tuple[str, str]
 
 _LINE_NO: Rule = ("line_no", r"^(序号|行次|编号)$")
-_CODE: Rule = ("code", r"(科目)?(编码|代码)$")
-_NAME: Rule = ("name", r"(科目)?名称$")
+_CODE: Rule = ("code", r"^(科目|功能科目|经济科目)?(编码|代码)$")
+_NAME: Rule = ("name", r"^(科目|功能科目|经济科目)?名称$")
 _TOTAL: Rule = ("total", r"^(合计|总计)$")
 _BASIC_PROJECT: list[Rule] = [("basic", r"基本支出$"), ("project", r"项目支出$")]
 _FUNDS: list[Rule] = [

@@ -14,7 +14,6 @@ from tasks.extract.header import (
     ColumnKey,
     column_labels,
     count_header_rows,
-    is_header_row,
     is_numbering_row,
     map_columns,
 )
@@ -45,12 +44,13 @@ def stitch_rows(fragments: list[RawTable], slug: str, *, two_sided: bool) -> lis
             mapping = remap_by_position(mapping, previous, table)
         first = True
         for r in range(header_rows, table.n_rows):
-            if is_numbering_row(table, r) or is_header_row(table, r, slug):
+            if is_numbering_row(table, r):
                 continue
             row = read_row(table, r, mapping)
             if row.blank():
                 continue
-            if first and i > 0 and rows and is_split_remainder(row, mapping):
+            at_break = first and i > 0 and bool(rows)
+            if at_break and (is_split_remainder(row, mapping) or is_split_remainder(rows[-1], mapping)):
                 merge_into(rows[-1], row)
             else:
                 rows.append(row)
@@ -74,7 +74,11 @@ def read_row(table: RawTable, r: int, mapping: dict[int, ColumnKey]) -> DataRow:
 
 
 def is_split_remainder(row: DataRow, mapping: dict[int, ColumnKey]) -> bool:
-    """The top row of a continuation page that only finishes the row above the page break."""
+    """A part of a row cut by a page break: its anchor cell (序号, else the first column) is empty.
+
+    Checked on both sides of the break — the top row of the continuation page, and the last
+    row before it (a word processor may print the 序号 in either part of a cut row).
+    """
     keys = list(mapping.values())
     anchor = next((k for k in keys if k[1] == "line_no"), None) or (keys[0] if keys else None)
     if anchor is None:

@@ -182,3 +182,17 @@ def test_columns_are_found_by_header_text_not_position() -> None:
     records = extract_document(story.render()).table("general_budget_expenditure").records
     assert [(r["total"], r["basic"], r["project"]) for r in records] == [
         (Decimal("7.00"), Decimal("3.00"), Decimal("4.00")), (Decimal("1.00"), Decimal("1.00"), None)]
+
+
+def test_row_cut_with_its_number_printed_in_the_second_part() -> None:
+    """Vertically centred cells can put the 序号 and amounts below the break instead."""
+    head, tail = "跨页的科目名称" * 6, "续在下一页的部分" * 3
+    rows = revenue_rows(5)
+    first = [*rows[:2], ["", "", para(head), "", "", "", ""]]
+    second = [["3", "299", para(tail), "7.00", "7.00", "7.00", ""], *rows[3:]]
+    story = Story().line("部门预算收入总表", 14)
+    story.table(REVENUE_HEADER + first, REVENUE_SPANS, REVENUE_WIDTHS).page_break()
+    story.table(REVENUE_HEADER + second, REVENUE_SPANS, REVENUE_WIDTHS)
+    records = extract_document(story.render()).table("revenue_by_function").records
+    assert [r["line_no"] for r in records] == [1, 2, 3, 4, 5]
+    assert (records[2]["code"], records[2]["name"]) == ("299", head + tail)

@@ -1,0 +1,134 @@
+"""Benchmark: pages/s of ``extract_document`` against pdfplumber's own work on the same pages.
+
+For every corpus PDF (tests/fixtures/corpus/*.pdf) it times, side by side in one run:
+  * ``extract``        — ``extract_document`` (the whole extractor),
+  * ``extract_tables`` — pdfplumber ``page.extract_tables()`` on every page,
+  * ``chars``          — bare ``page.chars`` access (the layout parse every method pays),
+and prints pages/s and the ratio extract / extract_tables (target ≤ 1.3). Then it extracts
+synthetic documents of growing length and prints peak traced memory per page count, to
+show memory stays flat because pages are closed as they are read.
+
+    .venv/bin/python bench/extract.py [--repeat 3] [--pages 25 50 100 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import pdfplumber
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tasks.extract import extract_document  # noqa: E402
+
+CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+
+
+def run_extract(data: bytes) -> int:
+    return extract_document(data).document.page_count
+
+
+def run_extract_tables(data: bytes) -> int:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            page.extract_tables()
+            page.close()
+        return len(pdf.pages)
+
+
+def run_chars(data: bytes) -> int:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            _ = page.chars
+            page.close()
+        return len(pdf.pages)
+
+
+def best_time(fn: Callable[[bytes], int], data: bytes, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn(data)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bench_corpus(files: list[Path], repeat: int) -> None:
+    print(f"{'file':<28}{'pages':>6}{'extract p/s':>13}{'tables p/s':>12}{'chars p/s':>11}{'ratio':>8}")
+    totals = {"extract": 0.0, "tables": 0.0, "chars": 0.0}
+    total_pages = 0
+    ratios = []
+    for path in files:
+        data = path.read_bytes()
+        pages = run_chars(data)
+        t_chars = best_time(run_chars, data, repeat)
+        t_tables = best_time(run_extract_tables, data, repeat)
+        t_extract = best_time(run_extract, data, repeat)
+        totals["extract"] += t_extract
+        totals["tables"] += t_tables
+        totals["chars"] += t_chars
+        total_pages += pages
+        ratios.append(t_extract / t_tables)
+        print(f"{path.name:<28}{pages:>6}{pages / t_extract:>13.1f}{pages / t_tables:>12.1f}"
+              f"{pages / t_chars:>11.1f}{t_extract / t_tables:>8.2f}")
+    if files:
+        print(f"{'ALL':<28}{total_pages:>6}{total_pages / totals['extract']:>13.1f}"
+              f"{total_pages / totals['tables']:>12.1f}{total_pages / totals['chars']:>11.1f}"
+              f"{totals['extract'] / totals['tables']:>8.2f}")
+        print(f"ratio extract/extract_tables: overall {totals['extract'] / totals['tables']:.2f}, "
+              f"median per file {statistics.median(ratios):.2f}, max {max(ratios):.2f} (target <= 1.3)")
+
+
+def synthetic(pages: int) -> bytes:
+    """A revenue table running over about ``pages`` pages (header repeated on each page)."""
+    from tests.extract.pdfs import REVENUE_HEADER, REVENUE_SPANS, REVENUE_WIDTHS, Story, revenue_rows
+
+    story = Story().line("部门预算收入总表", 14).line("901 示例县测试局").line("单位：万元")
+    story.table(REVENUE_HEADER + revenue_rows(pages * 30), REVENUE_SPANS, REVENUE_WIDTHS, repeat=3)
+    return story.render()
+
+
+def bench_memory(page_counts: list[int]) -> None:
+    print(f"\n{'pages':>6}{'peak MiB (extract)':>20}{'peak MiB (extract_tables)':>27}{'extract p/s':>13}")
+    for n in page_counts:
+        data = synthetic(n)
+        results = []
+        for fn in (run_extract, run_extract_tables):
+            gc.collect()
+            tracemalloc.start()
+            fn(data)
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            results.append(peak / 2**20)
+        t = best_time(run_extract, data, 1)
+        real_pages = run_chars(data)
+        print(f"{real_pages:>6}{results[0]:>20.1f}{results[1]:>27.1f}{real_pages / t:>13.1f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pages", type=int, nargs="*", default=[25, 50, 100, 200])
+    args = parser.parse_args()
+    files = sorted(CORPUS.glob("*.pdf"))
+    if not files:
+        print(f"no PDFs in {CORPUS}; corpus timing skipped")
+    bench_corpus(files, args.repeat)
+    bench_memory(args.pages)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
