@@ -1,9 +1,118 @@
-"""CLI commands: validate (see the owning module's docstring once implemented)."""
+"""``budget-etl validate FILE``: extract a budget PDF (or read an extract JSON) and run every check.
+
+Prints a readable report (or ``--json``: ``{"document": {...}, "findings": [...], "report": path}``)
+and writes the self-contained HTML report to ``--report PATH`` or the configured reports
+directory. Exit codes: 0 no error findings, 1 error findings, 2 the file cannot be read.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
 import typer
+
+from budget_etl.cli.output import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, emit_json, fail
+from budget_etl.document import ExtractedDocument
+from budget_etl.errors import ExtractError, Reason
+from budget_etl.findings import Finding, Severity, has_errors
+from budget_etl.settings import get_settings
+
+
+def is_extract_json(data: bytes) -> bool:
+    """An extract JSON file (decided by content, not by name): it starts with ``{``."""
+    return data.lstrip()[:1] == b"{"
+
+
+def load_document(file: Path) -> ExtractedDocument:
+    """The document in ``file``: extract JSON is read as is, anything else goes through the extractor."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise ExtractError(Reason.NOT_PDF, f"cannot read {file}: {exc.strerror or exc}", path=str(file)) from exc
+    if is_extract_json(data):
+        try:
+            return ExtractedDocument.from_json(data.decode("utf-8"))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ExtractError(
+                Reason.UNSUPPORTED_FORMAT, f"{file} is JSON but not an extract document: {exc}", path=str(file)
+            ) from exc
+    from tasks.extract import extract_document  # imported here: keeps `budget-etl --help` fast
+
+    return extract_document(data, source_url=None)
+
+
+def where(finding: Finding) -> str:
+    parts = [finding.table or "document"]
+    if finding.line_no is not None:
+        parts.append(f"line {finding.line_no}")
+    if finding.project_code:
+        parts.append(f"project {finding.project_code}")
+    if finding.field:
+        parts.append(finding.field)
+    if finding.pages:
+        parts.append(f"p.{','.join(map(str, finding.pages))}")
+    return " / ".join(parts)
+
+
+def format_text_report(doc: ExtractedDocument, findings: list[Finding], report: Path) -> str:
+    meta = doc.document
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    lines = [
+        f"{meta.department_name or '(no department)'} {meta.budget_year or ''} {meta.kind} — "
+        f"{len(doc.tables)} tables, {meta.page_count} pages",
+    ]
+    for finding in findings:
+        lines.append(f"  {finding.severity.value.upper():7} {finding.check:34} {where(finding)}")
+        lines.append(f"          {finding.message}")
+    lines.append(f"{errors} errors, {len(findings) - errors} warnings; HTML report: {report}")
+    return "\n".join(lines)
+
+
+def report_path(doc: ExtractedDocument, file: Path, requested: Path | None) -> Path:
+    if requested is not None:
+        return requested
+    name = doc.document.sha256[:16] if doc.document.sha256 else file.stem
+    return get_settings().resolved_reports_dir() / f"{name}.html"
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(type(value).__name__)
+
+
+def validate(
+    file: Path = typer.Argument(..., help="A budget PDF, or a JSON file holding its extract."),
+    as_json: bool = typer.Option(False, "--json", help="Print {document, findings} as JSON."),
+    report: Path | None = typer.Option(None, "--report", help="Where to write the HTML report."),
+) -> None:
+    """Check a budget document: schemas, expectation suites and the budget's own arithmetic."""
+    from tasks.validate import render_html_report, validate_document
+
+    try:
+        doc = load_document(file)
+    except ExtractError as exc:
+        fail(exc, as_json=as_json, code=EXIT_UNREADABLE)
+    findings = validate_document(doc)
+    target = report_path(doc, file, report)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render_html_report(doc, findings), encoding="utf-8")
+    if as_json:
+        payload = {
+            "document": doc.to_dict()["document"],
+            "findings": [f.to_dict() for f in findings],
+            "report": str(target),
+        }
+        emit_json(json.loads(json.dumps(payload, ensure_ascii=False, default=_json_default)))
+    else:
+        typer.echo(format_text_report(doc, findings, target))
+        sys.stdout.flush()
+    raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app."""
+    """Add ``validate`` to the main app."""
+    app.command("validate")(validate)

@@ -1,0 +1,84 @@
+"""The four sample documents as published: no false errors, and every real inconsistency listed.
+
+Each golden extract (plus, for the two 部门预算信息公开, the 情况说明 narrative of the seed) is
+validated in full. Documents 000 and 001 agree with themselves everywhere — every total, every
+cross-table figure, every narrative figure. Documents 002 and 004 contain the inconsistencies
+listed below, each verified by hand against the seed text; anything else is a false alarm.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from budget_etl.findings import has_errors
+
+P004_AMOUNTS_200_150_146 = "13052925P00004710003D"  # budget 496 = 200 + 150 + 146 (quarterly amounts)
+P004_AMOUNTS_100_200_255 = "13052925P00004710007U"  # budget 255: cumulative amounts, 255 at 10月底 and 12月底
+P004_AMOUNTS_735_1469 = "13052925P00580210028Q"  # budget 1469 = 12月底 figure: cumulative amounts
+P004_RECRUITMENT = "13052925P00002210013E"  # budget 8.0 = 2.4 + 4.8 + 0.8 (amounts per period)
+
+KNOWN_REAL: dict[str, list[tuple[str, str | None, int | None, str | None, str | None, str]]] = {
+    "000": [],
+    "001": [],
+    "002": [
+        # 国有企业退休人员社会化管理补助 (four tables with the same name): the 成本指标 补助金额总量 caps the
+        # year's total subsidy (≤3.9 / ≤0.66 万元) while this table's 预算数 is 0.10 / 0.09 万元 —
+        # the cap was copied from the programme, not this allocation. A loose cap, so a warning.
+        ("projects.cost_target", "project_performance", None, "13030623P00000910007W",
+         "indicators[4].target_value", "warning"),
+        ("projects.cost_target", "project_performance", None, "13030623P00000910008G",
+         "indicators[3].target_value", "warning"),
+    ],
+    "004": [
+        # 资金支出计划（%） cells that hold amounts in 万元, not percentages: each project's figures add up
+        # to (or end at) its 预算数 — so values above 100, plans that go down, and 12月底 below 100.
+        ("schema.percentage_range", "project_performance", None, P004_AMOUNTS_200_150_146, "plan_mar", "error"),
+        ("schema.percentage_range", "project_performance", None, P004_AMOUNTS_200_150_146, "plan_jun", "error"),
+        ("schema.percentage_range", "project_performance", None, P004_AMOUNTS_200_150_146, "plan_oct", "error"),
+        ("projects.plan_order", "project_performance", None, P004_AMOUNTS_200_150_146, "plan_jun", "error"),
+        ("projects.plan_order", "project_performance", None, P004_AMOUNTS_200_150_146, "plan_oct", "error"),
+        ("schema.percentage_range", "project_performance", None, P004_AMOUNTS_100_200_255, "plan_jun", "error"),
+        ("schema.percentage_range", "project_performance", None, P004_AMOUNTS_100_200_255, "plan_oct", "error"),
+        ("schema.percentage_range", "project_performance", None, P004_AMOUNTS_100_200_255, "plan_dec", "error"),
+        ("projects.plan_complete", "project_performance", None, P004_AMOUNTS_100_200_255, "plan_dec", "warning"),
+        ("schema.percentage_range", "project_performance", None, P004_AMOUNTS_735_1469, "plan_mar", "error"),
+        ("schema.percentage_range", "project_performance", None, P004_AMOUNTS_735_1469, "plan_jun", "error"),
+        ("schema.percentage_range", "project_performance", None, P004_AMOUNTS_735_1469, "plan_oct", "error"),
+        ("schema.percentage_range", "project_performance", None, P004_AMOUNTS_735_1469, "plan_dec", "error"),
+        ("projects.plan_complete", "project_performance", None, P004_AMOUNTS_735_1469, "plan_dec", "warning"),
+        ("projects.plan_order", "project_performance", None, P004_RECRUITMENT, "plan_dec", "error"),
+        ("projects.plan_complete", "project_performance", None, P004_RECRUITMENT, "plan_dec", "warning"),
+        # Quarterly amounts under a percentage header (2.5 ×4 = 10.0, 0.6 ×4 = 2.4, 2.0 ×4 = 8.0 万元) and a
+        # plan ending at 50 = the 50 万元 budget: 12月底 is not 100 %. In range, so only the warning.
+        ("projects.plan_complete", "project_performance", None, "13052925P000015100286", "plan_dec", "warning"),
+        ("projects.plan_complete", "project_performance", None, "13052925P000047100068", "plan_dec", "warning"),
+        ("projects.plan_complete", "project_performance", None, "13052925P00005510179B", "plan_dec", "warning"),
+        ("projects.plan_complete", "project_performance", None, "13052925P00005510180N", "plan_dec", "warning"),
+        ("projects.plan_complete", "project_performance", None, "13052925P00005510181A", "plan_dec", "warning"),
+        ("projects.plan_complete", "project_performance", None, "13052925P00005510182X", "plan_dec", "warning"),
+    ],
+}
+
+
+@pytest.mark.parametrize("stem", sorted(KNOWN_REAL))
+def test_sample_reports_exactly_its_real_inconsistencies(stem: str, clean_findings) -> None:
+    found = Counter(
+        (f.check, f.table, f.line_no, f.project_code, f.field, f.severity.value) for f in clean_findings(stem)
+    )
+    assert found == Counter(KNOWN_REAL[stem])
+
+
+@pytest.mark.parametrize("stem", ["000", "001"])
+def test_consistent_samples_raise_no_error(stem: str, clean_findings) -> None:
+    assert not has_errors(clean_findings(stem))
+
+
+def test_narrative_figures_were_compared(golden) -> None:
+    """Guard: the clean run of 001 really reads its narrative (else 'no findings' proves nothing)."""
+    from tasks.validate.reconcile.narrative import NARRATIVE_FIGURES, find_figure
+
+    text = golden("001").narrative_text()
+    stated = {f.what for f in NARRATIVE_FIGURES if find_figure(text, f.pattern) is not None}
+    assert stated == {f.what for f in NARRATIVE_FIGURES}
