@@ -101,7 +101,7 @@ def record_values(
 ) -> dict[str, Any]:
     """Column values for one record: typed fields, with everything that does not fit in ``extra``."""
     columns = data_columns(model)
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = dict.fromkeys(columns)  # every column, so multi-row INSERTs line up
     extra: dict[str, Any] = {}
     for key, value in record.items():
         if key in skip or key in LINEAGE_KEYS:

@@ -41,6 +41,7 @@ from storage.models import (
     ProjectIndicator,
     ProjectPerformance,
     Publisher,
+    RecordBase,
     ReviewItem,
     Source,
 )
@@ -128,6 +129,17 @@ def is_unique_violation(exc: IntegrityError) -> bool:
     """A lost race on a unique key (retry finds the winner) vs. any other constraint (a real fault)."""
     text = str(exc.orig).lower()
     return "unique" in text or "duplicate key" in text
+
+
+def _bulk_insert(model: type[Any]) -> Any:
+    """A Core multi-row INSERT … RETURNING id (ids in input order).
+
+    Core, not the ORM's bulk path: the ORM splits a batch wherever rows differ in which values
+    are None, which turns one statement into hundreds. RETURNING makes SQLAlchemy send the rows
+    as multi-row VALUES batches on both SQLite and PostgreSQL.
+    """
+    table = model.__table__
+    return table.insert().returning(table.c.id, sort_by_parameter_order=True)
 
 
 def _iso(value: datetime | None) -> str:
@@ -409,8 +421,7 @@ class Repository:
             version.unit = meta.unit
             version.source_url = meta.source_url or version.source_url
             version.report_uri = report_uri or version.report_uri
-        for position, table in enumerate(doc.tables):
-            self._add_table(session, version.id, position, table)
+        self._add_tables(session, version.id, doc.tables)
         session.flush()
         return version
 
@@ -444,64 +455,69 @@ class Repository:
         session.execute(delete(DocumentTable).where(DocumentTable.version_id == version_id))
         session.execute(delete(FindingRow).where(FindingRow.version_id == version_id))
 
-    def _add_table(self, session: Session, version_id: int, position: int, table: ExtractedTable) -> None:
-        model = RECORD_MODELS.get(table.type)
-        if model is None:
-            raise StoreError(Reason.STORE_FAILED, f"no storage for table type {table.type!r}")
-        row = DocumentTable(
-            version_id=version_id,
-            position=position,
-            type=table.type,
-            title=table.title,
-            pages=list(table.pages),
-            record_count=len(table.records),
-        )
-        session.add(row)
-        session.flush()
-        if model is ProjectPerformance:
-            self._add_projects(session, version_id, row.id, table)
+    def _add_tables(self, session: Session, version_id: int, tables: list[ExtractedTable]) -> None:
+        """All tables, records and indicators of a version in a handful of multi-row INSERTs.
+
+        One statement per record type rather than per table keeps a document's write to a few
+        round trips, which is what matters on a networked PostgreSQL.
+        """
+        unknown = sorted({t.type for t in tables} - set(RECORD_MODELS))
+        if unknown:
+            raise StoreError(Reason.STORE_FAILED, f"no storage for table type(s): {', '.join(unknown)}")
+        if not tables:
             return
-        if not table.records:
-            return
-        session.execute(
-            model.__table__.insert(),
+        table_ids = session.scalars(
+            _bulk_insert(DocumentTable),
             [
                 {
-                    **record_values(model, record),
+                    "version_id": version_id,
+                    "position": position,
+                    "type": table.type,
+                    "title": table.title,
+                    "pages": list(table.pages),
+                    "record_count": len(table.records),
+                }
+                for position, table in enumerate(tables)
+            ],
+        ).all()
+        rows: dict[type[RecordBase], list[dict[str, Any]]] = {}
+        projects: list[dict[str, Any]] = []
+        for table_id, table in zip(table_ids, tables, strict=True):
+            model = RECORD_MODELS[table.type]
+            for index, record in enumerate(table.records):
+                values = {
+                    **record_values(model, record, skip=("indicators",)),
                     **lineage_values(record, table.pages),
                     "version_id": version_id,
-                    "table_id": row.id,
+                    "table_id": table_id,
                     "row_index": index,
                 }
-                for index, record in enumerate(table.records)
-            ],
-        )
+                if model is ProjectPerformance:
+                    projects.append(record)
+                rows.setdefault(model, []).append(values)
+        for model, values in rows.items():
+            if model is not ProjectPerformance:
+                session.execute(_bulk_insert(model), values)
+        if projects:
+            self._add_projects(session, version_id, rows[ProjectPerformance], projects)
 
-    def _add_projects(self, session: Session, version_id: int, table_id: int, table: ExtractedTable) -> None:
-        for index, record in enumerate(table.records):
-            project = ProjectPerformance(
-                **record_values(ProjectPerformance, record, skip=("indicators",)),
-                **lineage_values(record, table.pages),
-                version_id=version_id,
-                table_id=table_id,
-                row_index=index,
-            )
-            session.add(project)
-            session.flush()
-            indicators = record.get("indicators") or []
-            if indicators:
-                session.execute(
-                    ProjectIndicator.__table__.insert(),
-                    [
-                        {
-                            **indicator_values(ind),
-                            "project_id": project.id,
-                            "version_id": version_id,
-                            "position": position,
-                        }
-                        for position, ind in enumerate(indicators)
-                    ],
-                )
+    def _add_projects(
+        self, session: Session, version_id: int, values: list[dict[str, Any]], records: list[dict[str, Any]]
+    ) -> None:
+        """Projects in one INSERT … RETURNING (ids in input order), then all their indicators."""
+        project_ids = session.scalars(_bulk_insert(ProjectPerformance), values).all()
+        indicators = [
+            {
+                **indicator_values(indicator),
+                "project_id": project_id,
+                "version_id": version_id,
+                "position": position,
+            }
+            for project_id, record in zip(project_ids, records, strict=True)
+            for position, indicator in enumerate(record.get("indicators") or [])
+        ]
+        if indicators:
+            session.execute(_bulk_insert(ProjectIndicator), indicators)
 
     def _add_findings(
         self,
