@@ -40,9 +40,10 @@ def department(blocks: list[TableBlock], lines: list[TextLine]) -> tuple[str | N
         if block.match.slug == "project_performance":
             continue
         for line in block.context:
-            found = department_line(line.text)
-            if found:
-                return found
+            for segment in line.segments or [line.text]:
+                found = department_line(segment)
+                if found:
+                    return found
     return None, cover_name(lines)
 
 
@@ -59,12 +60,13 @@ def department_line(text: str) -> tuple[str | None, str] | None:
 def unit_line(context: list[TextLine]) -> tuple[str | None, str | None]:
     """The ``323001 XX局本级`` line above a project table."""
     for line in context:
-        text = compact(line.text)
-        if _NOT_NAME.search(text):
-            continue
-        match = _CODE_NAME.match(text)
-        if match and match.group("code"):
-            return match.group("code"), match.group("name")
+        for segment in line.segments or [line.text]:
+            text = compact(segment)
+            if _NOT_NAME.search(text):
+                continue
+            match = _CODE_NAME.match(text)
+            if match and match.group("code"):
+                return match.group("code"), match.group("name")
     return None, None
 
 

@@ -74,6 +74,8 @@ class TextLine:
     top: float
     bottom: float
     size: float
+    #: the parts of the line separated by wide gaps (``323 XX局 | 预算年度：2025 | 单位：万元``)
+    segments: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -160,6 +162,7 @@ def group_lines(chars: list[dict[str, Any]], page_number: int, settings: Extract
     for group in groups:
         group.sort(key=lambda ch: ch["x0"])
         text = _join_chars(group, settings.word_gap)
+        segments = [s.strip() for s in _join_chars(group, settings.word_gap, settings.column_gap).split("\t")]
         if not text.strip():
             continue
         lines.append(
@@ -171,19 +174,23 @@ def group_lines(chars: list[dict[str, Any]], page_number: int, settings: Extract
                 top=float(min(ch["top"] for ch in group)),
                 bottom=float(max(ch["bottom"] for ch in group)),
                 size=float(max(ch.get("size", 0) or 0 for ch in group)) or 10.0,
+                segments=[s for s in segments if s],
             )
         )
     return lines
 
 
-def _join_chars(chars: list[dict[str, Any]], word_gap: float) -> str:
+def _join_chars(chars: list[dict[str, Any]], word_gap: float, column_gap: float | None = None) -> str:
+    """Characters → text: a gap wider than ``word_gap`` sizes is a space, wider than ``column_gap`` a tab."""
     parts: list[str] = []
     prev: dict[str, Any] | None = None
     for ch in chars:
         if prev is not None:
             gap = ch["x0"] - prev["x1"]
             size = prev.get("size") or 10.0
-            if gap > word_gap * size:
+            if column_gap is not None and gap > column_gap * size:
+                parts.append("\t")
+            elif gap > word_gap * size:
                 parts.append(" ")
         parts.append(ch["text"])
         prev = ch

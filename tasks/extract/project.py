@@ -63,9 +63,9 @@ def build_project_record(
             cells = row_cells(table, r)
             if not any(c.text.strip() for _, c in cells):
                 continue
-            read_form_row(state, table, r, cells, continuation=(i > 0 and first_row),
-                          max_unit_chars=max_unit_chars)
-            first_row = False
+            was_header = read_form_row(state, table, r, cells, continuation=(i > 0 and first_row),
+                                       max_unit_chars=max_unit_chars)
+            first_row = first_row and was_header
     record["pages"] = sorted({t.page for t in fragments})
     record["bbox"] = [round(v, 2) for v in fragments[0].bbox] if fragments else None
     return record
@@ -74,7 +74,8 @@ def build_project_record(
 def read_form_row(
     state: _State, table: RawTable, r: int, cells: list[tuple[int, Cell]], *, continuation: bool,
     max_unit_chars: int,
-) -> None:
+) -> bool:
+    """Read one row of the form; ``True`` if it was the (possibly repeated) indicator header."""
     rec = state.record
     keys = [label_key(c.text) for _, c in cells]
     fresh = [(c, cell) for c, cell in cells if table.starts_here(r, c)]
@@ -84,23 +85,24 @@ def read_form_row(
         state.indicator_cols = [(c.bbox[0], c.bbox[2], INDICATOR_LABELS[k])
                                 for (_, c), k in zip(cells, keys, strict=True) if k in INDICATOR_LABELS]
         state.pending = None
-        return
+        return True
     if state.pending == "plan" and not label_row:
         for _, cell in cells:
             month = _column_at(state.months, cell)
             if month and cell.text.strip():
                 rec[month] = parse_plan_percent(cell.text)
         state.pending = None
-        return
+        return False
     if state.pending == "purpose" and not label_row:
         text = "\n".join(c.text for _, c in fresh if c.text.strip() and c is not state.budget_label)
         rec["purpose"] = optional_text(text)
         state.pending = None
-        return
+        return False
     if state.indicator_cols and not label_row:
         read_indicator(state, table, r, cells, continuation=continuation, max_unit_chars=max_unit_chars)
-        return
+        return False
     read_label_values(state, fresh, fresh_keys)
+    return False
 
 
 def read_label_values(state: _State, cells: list[tuple[int, Cell]], keys: list[str]) -> None:
@@ -145,7 +147,7 @@ def read_indicator(
         if name and name not in values:
             values[name] = cell.text
     indicators: list[Record] = state.record["indicators"]
-    if continuation and indicators and _is_split_remainder(values):
+    if continuation and indicators and _is_split_remainder(values, indicators[-1]):
         prev = indicators[-1]
         for name, text in values.items():
             if text.strip() and name in ("level1", "level2", "level3", "description", "target", "basis"):
@@ -166,10 +168,24 @@ def _target_fields(target: str | None, max_unit_chars: int) -> Record:
     return {"target_op": parsed.op, "target_value": parsed.value, "target_unit": parsed.unit}
 
 
-def _is_split_remainder(values: dict[str, str]) -> bool:
-    filled = {k for k, v in values.items() if v.strip()}
-    inner = {"level3", "description", "target", "basis"}
-    return "level1" not in filled and "level2" not in filled and bool(filled) and not inner <= filled
+def _is_split_remainder(values: dict[str, str], previous: Record) -> bool:
+    """Does the top row of a continuation page finish the indicator cut by the page break?
+
+    一级/二级指标 names always end in 指标 (数量指标, 社会效益指标 …). A cut shows as a
+    name that stops short (``社会效益指`` / ``标``), or as a row with neither name — a
+    new indicator row names its 二级指标 (a word processor prints the rest of a cut row's
+    cells, and leaves the names that fitted above the break empty).
+    """
+    if not any(v.strip() for v in values.values()):
+        return False
+    if _cut_name(previous.get("level1")) or _cut_name(previous.get("level2")):
+        return True
+    level1, level2 = compact(values.get("level1")), compact(values.get("level2"))
+    return (not level1 or _cut_name(level1)) and (not level2 or _cut_name(level2))
+
+
+def _cut_name(name: str | None) -> bool:
+    return bool(name) and not compact(name).endswith("指标")
 
 
 def _starts_label_row(keys: list[str]) -> bool:

@@ -31,6 +31,8 @@ class ExtractSettings:
     line_tolerance: float = 3.0
     #: horizontal gap (in font sizes) that separates two words of one line by a space
     word_gap: float = 0.6
+    #: a horizontal gap this many font sizes wide splits a line into segments (left/right aligned parts)
+    column_gap: float = 2.5
     #: a narrative line ending this many points short of the text's right edge ends a paragraph
     paragraph_slack: float = 24.0
     #: pdfplumber table finder settings (ruled tables: lines strategy)
@@ -55,6 +57,8 @@ class ExtractSettings:
             raise ValueError("eof_window must be at least 16 bytes")
         if self.max_title_chars < 5:
             raise ValueError("max_title_chars must be at least 5")
+        if self.column_gap <= self.word_gap:
+            raise ValueError("column_gap must be wider than word_gap")
         if self.title_wrap_gap <= 0 or self.line_tolerance <= 0 or self.word_gap <= 0:
             raise ValueError("title_wrap_gap, line_tolerance and word_gap must be positive")
         if self.max_target_unit_chars < 1:
