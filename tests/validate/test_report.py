@@ -1,0 +1,43 @@
+"""The HTML report a reviewer opens offline: findings beside their rows, offending cells marked."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from tasks.validate import render_html_report, validate_document
+from tests.validate.defects import project, row, set_cells
+
+
+def test_report_shows_each_finding_beside_its_row_with_the_cell_marked(golden) -> None:
+    doc = golden("001")
+    set_cells(row(doc, "expenditure_by_function", 5), total="150.00", project="150.00")
+    doc.tables[2].pages = [5]
+    findings = validate_document(doc)
+    html = render_html_report(doc, findings)
+
+    table_html = html.split("部门预算支出总表")[1].split("<h2>")[0]
+    line3 = next(r for r in table_html.split("<tr") if "<td>3</td>" in r and "20801" in r)
+    assert 'class="error"' in line3
+    assert line3.count('class="num bad"') == 2  # total and project of 款 20801
+    assert "hierarchy.sum_of_children" in line3
+    assert "expected 1952.78, found 1948.78" in line3
+    assert "page 5" in line3
+    assert "(expenditure_by_function, page 5)" in html
+
+
+def test_report_is_self_contained(golden) -> None:
+    doc = golden("004")
+    html = render_html_report(doc, validate_document(doc))
+    assert html.startswith("<!DOCTYPE html>")
+    assert not re.search(r"(?:src|href)\s*=|https?://|@import|<script", html)
+    assert project(doc, 0)["project_code"] in html
+
+
+def test_document_level_findings_are_listed_first(golden) -> None:
+    doc = golden("001")
+    doc.tables = [t for t in doc.tables if t.type != "state_capital_expenditure"]
+    project(doc, 0)["budget_total"] = Decimal(81)
+    html = render_html_report(doc, validate_document(doc))
+    document_part = html.split("<h2>Document</h2>")[1].split("<h2>")[0]
+    assert "completeness.standard_tables" in document_part
