@@ -28,7 +28,7 @@ class DocumentExtractor:
     """Extract one budget PDF into the data dictionary's typed tables."""
 
     def __init__(self, settings: ExtractSettings | None = None) -> None:
-        self.settings = settings or ExtractSettings()
+        self.settings = settings or ExtractSettings.from_app_settings()
 
     def extract(self, source: Path | bytes, *, source_url: str | None = None) -> ExtractedDocument:
         data = source if isinstance(source, bytes) else Path(source).read_bytes()

@@ -8,7 +8,10 @@ rejects values that would silently disable a check.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from budget_etl.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,14 @@ class ExtractSettings:
             "intersection_tolerance": 3,
         }
     )
+
+    @classmethod
+    def from_app_settings(cls, settings: Settings | None = None) -> ExtractSettings:
+        """The extractor's settings under the app's environment (``BUDGET_ETL_MAX_PAGES`` …)."""
+        from budget_etl.settings import get_settings
+
+        app = settings or get_settings()
+        return cls(max_pages=app.max_pages)
 
     def __post_init__(self) -> None:
         if self.max_pages < 1:

@@ -102,3 +102,10 @@ def test_settings_reject_values_that_disable_checks() -> None:
         ExtractSettings(max_cid_share=0)
     with pytest.raises(ValueError):
         ExtractSettings(max_pages=0)
+
+
+def test_page_limit_follows_the_app_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from budget_etl.settings import Settings
+
+    monkeypatch.setenv("BUDGET_ETL_MAX_PAGES", "2")
+    assert ExtractSettings.from_app_settings(Settings()).max_pages == 2
