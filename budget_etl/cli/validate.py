@@ -31,13 +31,17 @@ def load_document(file: Path) -> ExtractedDocument:
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise ExtractError(Reason.NOT_PDF, f"cannot read {file}: {exc.strerror or exc}", path=str(file)) from exc
+        raise ExtractError(
+            Reason.NOT_PDF, f"cannot read {file}: {exc.strerror or exc}", path=str(file)
+        ) from exc
     if is_extract_json(data):
         try:
             return ExtractedDocument.from_json(data.decode("utf-8"))
         except (ValueError, KeyError, TypeError) as exc:
             raise ExtractError(
-                Reason.UNSUPPORTED_FORMAT, f"{file} is JSON but not an extract document: {exc}", path=str(file)
+                Reason.UNSUPPORTED_FORMAT,
+                f"{file} is JSON but not an extract document: {exc}",
+                path=str(file),
             ) from exc
     from tasks.extract import extract_document  # imported here: keeps `budget-etl --help` fast
 

@@ -19,7 +19,10 @@ _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 
 
 def clean_label(text: object) -> str:
-    """The row label without whitespace, quotes or leading numbering: ``八、社会保障和就业支出`` → ``社会保障和就业支出``."""
+    """The row label without whitespace, quotes or leading numbering.
+
+    ``八、社会保障和就业支出`` → ``社会保障和就业支出``.
+    """
     if not isinstance(text, str):
         return ""
     label = _SPACE.sub("", text)

@@ -87,7 +87,8 @@ def render_table(table: ExtractedTable, findings: list[Finding]) -> str:
         f"<th>{escape(FIELD_LABELS.get(c, c))}<br><small>{escape(c)}</small></th>" for c in columns
     )
     out = [
-        f"<h2>{escape(table.title)} <small>({escape(table.type)}, page {', '.join(map(str, table.pages))})</small></h2>",
+        f"<h2>{escape(table.title)} <small>({escape(table.type)}, "
+        f"page {', '.join(map(str, table.pages))})</small></h2>",
         *(render_finding(f) for f in table_level),
     ]
     if not table.records:

@@ -28,11 +28,11 @@ class ValidateSettings(BaseSettings):
     )
     cost_markers: tuple[str, ...] = Field(
         default=("成本",),
-        description="Text in 一级/二级指标 that marks a cost indicator (its 万元 target is capped by the budget)",
+        description="Text in 一级/二级指标 marking a cost indicator (its 万元 target is capped by budget)",
     )
     per_unit_markers: tuple[str, ...] = Field(
         default=("标准", "额度", "人均", "每", "单价"),
-        description="Text in 三级指标/描述 that marks a per-unit figure, which the project budget does not cap.",
+        description="Text in 三级指标/描述 marking a per-unit figure, which the budget does not cap.",
     )
     final_plan_percent: Decimal = Field(
         default=Decimal(100), description="What 资金支出计划 at 12月底 should reach, in percent."

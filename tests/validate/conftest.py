@@ -38,7 +38,9 @@ def seed_narrative(stem: str) -> list[NarrativeBlock]:
     """The 情况说明 paragraphs of a seed as narrative blocks (one per line of running text)."""
     path = next(SEEDS.glob(f"{stem}_*.txt"))
     lines = path.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if "情况说明" in line and "年" in line and "\t" not in line)
+    start = next(
+        i for i, line in enumerate(lines) if "情况说明" in line and "年" in line and "\t" not in line
+    )
     end = next(i for i in range(start, len(lines)) if "部门项目预算安排" in lines[i])
     blocks = []
     for line in lines[start:end]:

@@ -11,7 +11,9 @@ from budget_etl.document import ExtractedDocument, Record
 def row(doc: ExtractedDocument, slug: str, line_no: int, side: str | None = None) -> Record:
     table = doc.table(slug)
     assert table is not None, slug
-    return next(r for r in table.records if r.get("line_no") == line_no and (side is None or r.get("side") == side))
+    return next(
+        r for r in table.records if r.get("line_no") == line_no and (side is None or r.get("side") == side)
+    )
 
 
 def project(doc: ExtractedDocument, index: int) -> Record:

@@ -31,8 +31,18 @@ def test_errors_exit_1_and_json_lists_every_finding(tmp_path: Path) -> None:
     checks = {f["check"] for f in payload["findings"]}
     assert {"schema.percentage_range", "projects.plan_order", "projects.plan_complete"} <= checks
     first = payload["findings"][0]
-    assert set(first) >= {"check", "severity", "table", "line_no", "project_code", "field", "expected",
-                          "actual", "message", "pages"}
+    assert set(first) >= {
+        "check",
+        "severity",
+        "table",
+        "line_no",
+        "project_code",
+        "field",
+        "expected",
+        "actual",
+        "message",
+        "pages",
+    }
 
 
 def test_default_report_goes_to_the_reports_dir(tmp_path: Path, monkeypatch) -> None:

@@ -88,177 +88,422 @@ def m_drop_project(doc: ExtractedDocument) -> None:
     first.records = first.records[1:]
 
 
-def narrative_case(old: str, new: str, *expected: Key, severity: str = "error") -> Callable[[ExtractedDocument], None]:
+def narrative_case(
+    old: str, new: str, *expected: Key, severity: str = "error"
+) -> Callable[[ExtractedDocument], None]:
     return lambda doc: rewrite_narrative(doc, old, new)
 
 
 CASES: list[Case] = [
     # ---- schema layer (pandera) ----
-    Case("schema.dtype", lambda d: d.table("fixed_assets").records[1].update(quantity="约5400"),
-         [("schema.dtype", "fixed_assets", None, None, "quantity")]),
-    Case("schema.required", lambda d: set_cells(row(d, EBF, 5), name=None),
-         [("schema.required", EBF, 5, None, "name")]),
-    Case("schema.code_format function", lambda d: set_cells(row(d, EBF, 26), code="22102O1"),
-         [("schema.code_format", EBF, 26, None, "code")]),
-    Case("schema.code_format economic", lambda d: set_cells(row(d, GBB, 3), code="3010101"),
-         # the row no longer counts as a 款 of 301, so 301 no longer adds up either
-         [("schema.code_format", GBB, 3, None, "code"),
-          ("hierarchy.sum_of_children", GBB, 2, None, "total"),
-          ("hierarchy.sum_of_children", GBB, 2, None, "personnel")]),
-    Case("schema.non_negative", lambda d: d.table("fixed_assets").records[1].update(value=Decimal("-1707.08")),
-         [("schema.non_negative", "fixed_assets", None, None, "value")]),
-    Case("schema.percentage_range", lambda d: project(d, 0).update(plan_dec=Decimal(120)),
-         [("schema.percentage_range", PP, None, "P0", "plan_dec"), ("projects.plan_complete", PP, None, "P0", "plan_dec")]),
-    Case("schema.allowed_value", lambda d: set_cells(row(d, RES, 5, "revenue"), side="income"),
-         [("schema.allowed_value", RES, 5, None, "side")]),
-    Case("schema.project_code_format", lambda d: project(d, 0).update(project_code="13020924P0000341000"),
-         [("schema.project_code_format", PP, None, "13020924P0000341000", "project_code")]),
-    Case("schema.unique_line_no", lambda d: set_cells(row(d, EBF, 6), line_no=5),
-         [("schema.unique_line_no", EBF, 5, None, None)]),
-    Case("schema.grand_total_row", drop_rows(GBB, lambda r: r.get("name") != "合计"),
-         [("schema.grand_total_row", GBB, None, None, None)]),
-    Case("schema.both_sides", drop_rows(RES, lambda r: r["side"] == "revenue"),
-         [("schema.both_sides", RES, None, None, None),
-          ("cross_table.class_totals", EBF, 2, None, "total"),
-          ("cross_table.class_totals", EBF, 20, None, "total"),
-          ("cross_table.class_totals", EBF, 24, None, "total")]),
+    Case(
+        "schema.dtype",
+        lambda d: d.table("fixed_assets").records[1].update(quantity="约5400"),
+        [("schema.dtype", "fixed_assets", None, None, "quantity")],
+    ),
+    Case(
+        "schema.required",
+        lambda d: set_cells(row(d, EBF, 5), name=None),
+        [("schema.required", EBF, 5, None, "name")],
+    ),
+    Case(
+        "schema.code_format function",
+        lambda d: set_cells(row(d, EBF, 26), code="22102O1"),
+        [("schema.code_format", EBF, 26, None, "code")],
+    ),
+    Case(
+        "schema.code_format economic",
+        lambda d: set_cells(row(d, GBB, 3), code="3010101"),
+        # the row no longer counts as a 款 of 301, so 301 no longer adds up either
+        [
+            ("schema.code_format", GBB, 3, None, "code"),
+            ("hierarchy.sum_of_children", GBB, 2, None, "total"),
+            ("hierarchy.sum_of_children", GBB, 2, None, "personnel"),
+        ],
+    ),
+    Case(
+        "schema.non_negative",
+        lambda d: d.table("fixed_assets").records[1].update(value=Decimal("-1707.08")),
+        [("schema.non_negative", "fixed_assets", None, None, "value")],
+    ),
+    Case(
+        "schema.percentage_range",
+        lambda d: project(d, 0).update(plan_dec=Decimal(120)),
+        [
+            ("schema.percentage_range", PP, None, "P0", "plan_dec"),
+            ("projects.plan_complete", PP, None, "P0", "plan_dec"),
+        ],
+    ),
+    Case(
+        "schema.allowed_value",
+        lambda d: set_cells(row(d, RES, 5, "revenue"), side="income"),
+        [("schema.allowed_value", RES, 5, None, "side")],
+    ),
+    Case(
+        "schema.project_code_format",
+        lambda d: project(d, 0).update(project_code="13020924P0000341000"),
+        [("schema.project_code_format", PP, None, "13020924P0000341000", "project_code")],
+    ),
+    Case(
+        "schema.unique_line_no",
+        lambda d: set_cells(row(d, EBF, 6), line_no=5),
+        [("schema.unique_line_no", EBF, 5, None, None)],
+    ),
+    Case(
+        "schema.grand_total_row",
+        drop_rows(GBB, lambda r: r.get("name") != "合计"),
+        [("schema.grand_total_row", GBB, None, None, None)],
+    ),
+    Case(
+        "schema.both_sides",
+        drop_rows(RES, lambda r: r["side"] == "revenue"),
+        [
+            ("schema.both_sides", RES, None, None, None),
+            ("cross_table.class_totals", EBF, 2, None, "total"),
+            ("cross_table.class_totals", EBF, 20, None, "total"),
+            ("cross_table.class_totals", EBF, 24, None, "total"),
+        ],
+    ),
     # ---- expectation suites (GX): row identities, uniqueness, pairs, value sets, row counts ----
-    Case("identities.expenditure_total", lambda d: set_cells(row(d, EBF, 9), basic="72.78"),
-         [("identities.expenditure_total", EBF, 9, None, "total"), ("hierarchy.sum_of_children", EBF, 7, None, "basic")]),
-    Case("identities.basic_plus_project", lambda d: set_cells(row(d, GBE, 22), total="66.50"),
-         [("identities.basic_plus_project", GBE, 22, None, "total"), ("hierarchy.sum_of_children", GBE, 21, None, "total")]),
-    Case("identities.personnel_plus_public_funds", lambda d: set_cells(row(d, GBB, 30), personnel="0.31"),
-         [("identities.personnel_plus_public_funds", GBB, 30, None, "total"),
-          ("hierarchy.sum_of_children", GBB, 28, None, "personnel")]),
-    Case("identities.revenue_total", lambda d: set_cells(row(d, RBF, 26), prior_year_carryover="1.00"),
-         [("identities.revenue_total", RBF, 26, None, "total"),
-          ("hierarchy.sum_of_children", RBF, 25, None, "prior_year_carryover")]),
-    Case("identities.revenue_sources", lambda d: set_cells(row(d, RBF, 26), other_income="1.00"),
-         [("identities.revenue_sources", RBF, 26, None, "current_year_subtotal"),
-          ("hierarchy.sum_of_children", RBF, 25, None, "other_income")]),
-    Case("identities.funding_sources fiscal", lambda d: set_cells(row(d, FAS, 10, "expenditure"), general_budget="160.66"),
-         [("identities.funding_sources", FAS, 10, None, "total"),
-          ("two_sided.items_sum", FAS, 32, None, "general_budget"),
-          ("cross_table.fiscal_appropriation", FAS, 10, None, "general_budget")]),
-    Case("identities.funding_sources three_public", lambda d: set_cells(row(d, TPE, 9), total="1.00"),
-         [("identities.funding_sources", TPE, 9, None, "total"),
-          ("identities.three_public_subtotal", TPE, 2, None, "total"),
-          ("narrative.three_public", TPE, 9, None, "total")]),
-    Case("hierarchy.duplicate_code", lambda d: set_cells(row(d, EBF, 6), code="2080104"),
-         [("hierarchy.duplicate_code", EBF, 5, None, "code"), ("hierarchy.duplicate_code", EBF, 6, None, "code"),
-          ("hierarchy.sum_of_children", EBF, 3, None, "total"), ("hierarchy.sum_of_children", EBF, 3, None, "project")]),
-    Case("projects.duplicate_project", m_dup_project,
-         [("projects.duplicate_project", PP, None, "P0", "project_code")] * 2),
-    Case("projects.fiscal_within_budget", lambda d: project(d, 0).update(fiscal_funds=Decimal(90)),
-         [("projects.fiscal_within_budget", PP, None, "P0", "fiscal_funds"),
-          ("projects.funding_split", PP, None, "P0", "budget_total")]),
-    Case("expectations.row_count", drop_rows(FAS, lambda r: r["line_no"] <= 1),
-         [("expectations.row_count", FAS, None, None, None),
-          ("cross_table.fiscal_appropriation", GBE, 2, None, "total"),
-          ("cross_table.fiscal_appropriation", GBE, 20, None, "total"),
-          ("cross_table.fiscal_appropriation", GBE, 24, None, "total")]),
-    Case("expectations.label_is_text", lambda d: set_cells(row(d, RES, 5, "revenue"), item="5.00"),
-         [("expectations.label_is_text", RES, 5, None, "item")]),
-    Case("projects.known_level1", lambda d: project(d, 0)["indicators"][0].update(level1="产出指表"),
-         [("projects.known_level1", PP, None, "P0", "indicators[0].level1")], severity="warning"),
+    Case(
+        "identities.expenditure_total",
+        lambda d: set_cells(row(d, EBF, 9), basic="72.78"),
+        [
+            ("identities.expenditure_total", EBF, 9, None, "total"),
+            ("hierarchy.sum_of_children", EBF, 7, None, "basic"),
+        ],
+    ),
+    Case(
+        "identities.basic_plus_project",
+        lambda d: set_cells(row(d, GBE, 22), total="66.50"),
+        [
+            ("identities.basic_plus_project", GBE, 22, None, "total"),
+            ("hierarchy.sum_of_children", GBE, 21, None, "total"),
+        ],
+    ),
+    Case(
+        "identities.personnel_plus_public_funds",
+        lambda d: set_cells(row(d, GBB, 30), personnel="0.31"),
+        [
+            ("identities.personnel_plus_public_funds", GBB, 30, None, "total"),
+            ("hierarchy.sum_of_children", GBB, 28, None, "personnel"),
+        ],
+    ),
+    Case(
+        "identities.revenue_total",
+        lambda d: set_cells(row(d, RBF, 26), prior_year_carryover="1.00"),
+        [
+            ("identities.revenue_total", RBF, 26, None, "total"),
+            ("hierarchy.sum_of_children", RBF, 25, None, "prior_year_carryover"),
+        ],
+    ),
+    Case(
+        "identities.revenue_sources",
+        lambda d: set_cells(row(d, RBF, 26), other_income="1.00"),
+        [
+            ("identities.revenue_sources", RBF, 26, None, "current_year_subtotal"),
+            ("hierarchy.sum_of_children", RBF, 25, None, "other_income"),
+        ],
+    ),
+    Case(
+        "identities.funding_sources fiscal",
+        lambda d: set_cells(row(d, FAS, 10, "expenditure"), general_budget="160.66"),
+        [
+            ("identities.funding_sources", FAS, 10, None, "total"),
+            ("two_sided.items_sum", FAS, 32, None, "general_budget"),
+            ("cross_table.fiscal_appropriation", FAS, 10, None, "general_budget"),
+        ],
+    ),
+    Case(
+        "identities.funding_sources three_public",
+        lambda d: set_cells(row(d, TPE, 9), total="1.00"),
+        [
+            ("identities.funding_sources", TPE, 9, None, "total"),
+            ("identities.three_public_subtotal", TPE, 2, None, "total"),
+            ("narrative.three_public", TPE, 9, None, "total"),
+        ],
+    ),
+    Case(
+        "hierarchy.duplicate_code",
+        lambda d: set_cells(row(d, EBF, 6), code="2080104"),
+        [
+            ("hierarchy.duplicate_code", EBF, 5, None, "code"),
+            ("hierarchy.duplicate_code", EBF, 6, None, "code"),
+            ("hierarchy.sum_of_children", EBF, 3, None, "total"),
+            ("hierarchy.sum_of_children", EBF, 3, None, "project"),
+        ],
+    ),
+    Case(
+        "projects.duplicate_project",
+        m_dup_project,
+        [("projects.duplicate_project", PP, None, "P0", "project_code")] * 2,
+    ),
+    Case(
+        "projects.fiscal_within_budget",
+        lambda d: project(d, 0).update(fiscal_funds=Decimal(90)),
+        [
+            ("projects.fiscal_within_budget", PP, None, "P0", "fiscal_funds"),
+            ("projects.funding_split", PP, None, "P0", "budget_total"),
+        ],
+    ),
+    Case(
+        "expectations.row_count",
+        drop_rows(FAS, lambda r: r["line_no"] <= 1),
+        [
+            ("expectations.row_count", FAS, None, None, None),
+            ("cross_table.fiscal_appropriation", GBE, 2, None, "total"),
+            ("cross_table.fiscal_appropriation", GBE, 20, None, "total"),
+            ("cross_table.fiscal_appropriation", GBE, 24, None, "total"),
+        ],
+    ),
+    Case(
+        "expectations.label_is_text",
+        lambda d: set_cells(row(d, RES, 5, "revenue"), item="5.00"),
+        [("expectations.label_is_text", RES, 5, None, "item")],
+    ),
+    Case(
+        "projects.known_level1",
+        lambda d: project(d, 0)["indicators"][0].update(level1="产出指表"),
+        [("projects.known_level1", PP, None, "P0", "indicators[0].level1")],
+        severity="warning",
+    ),
     # ---- reconciliation: hierarchy ----
-    Case("hierarchy.sum_of_children", lambda d: set_cells(row(d, EBF, 5), total="150.00", project="150.00"),
-         [("hierarchy.sum_of_children", EBF, 3, None, "total"), ("hierarchy.sum_of_children", EBF, 3, None, "project")]),
-    Case("hierarchy.grand_total + cross_table.expenditure_total",
-         lambda d: set_cells(row(d, EBF, 1), total="16499.49", basic="2090.75"),
-         [("hierarchy.grand_total", EBF, 1, None, "total"), ("hierarchy.grand_total", EBF, 1, None, "basic"),
-          ("cross_table.expenditure_total", EBF, 1, None, "total"),
-          ("narrative.total_expenditure", EBF, 1, None, "total"),
-          ("narrative.basic_expenditure", EBF, 1, None, "basic")]),
+    Case(
+        "hierarchy.sum_of_children",
+        lambda d: set_cells(row(d, EBF, 5), total="150.00", project="150.00"),
+        [
+            ("hierarchy.sum_of_children", EBF, 3, None, "total"),
+            ("hierarchy.sum_of_children", EBF, 3, None, "project"),
+        ],
+    ),
+    Case(
+        "hierarchy.grand_total + cross_table.expenditure_total",
+        lambda d: set_cells(row(d, EBF, 1), total="16499.49", basic="2090.75"),
+        [
+            ("hierarchy.grand_total", EBF, 1, None, "total"),
+            ("hierarchy.grand_total", EBF, 1, None, "basic"),
+            ("cross_table.expenditure_total", EBF, 1, None, "total"),
+            ("narrative.total_expenditure", EBF, 1, None, "total"),
+            ("narrative.basic_expenditure", EBF, 1, None, "basic"),
+        ],
+    ),
     # ---- reconciliation: 三公 identities ----
-    Case("identities.three_public_subtotal", lambda d: set_cells(row(d, TPE, 2), total="7.30", general_budget="7.30"),
-         [("identities.three_public_subtotal", TPE, 2, None, "total"),
-          ("identities.three_public_subtotal", TPE, 2, None, "general_budget"),
-          ("identities.three_public_total", TPE, 1, None, "total"),
-          ("identities.three_public_total", TPE, 1, None, "general_budget"),
-          ("narrative.three_public", TPE, 2, None, "total")]),
-    Case("identities.vehicle_subtotal", lambda d: set_cells(row(d, TPE, 8), total="5.30", general_budget="5.30"),
-         [("identities.vehicle_subtotal", TPE, 6, None, "total"),
-          ("identities.vehicle_subtotal", TPE, 6, None, "general_budget"),
-          ("narrative.three_public", TPE, 8, None, "total")]),
-    Case("identities.abroad_subtotal", lambda d: set_cells(row(d, TPE, 4), total="1.00", general_budget="1.00"),
-         [("identities.abroad_subtotal", TPE, 3, None, "total"),
-          ("identities.abroad_subtotal", TPE, 3, None, "general_budget")]),
-    Case("identities.three_public_total", lambda d: set_cells(row(d, TPE, 1), total="7.00", general_budget="7.00"),
-         [("identities.three_public_total", TPE, 1, None, "total"),
-          ("identities.three_public_total", TPE, 1, None, "general_budget")]),
+    Case(
+        "identities.three_public_subtotal",
+        lambda d: set_cells(row(d, TPE, 2), total="7.30", general_budget="7.30"),
+        [
+            ("identities.three_public_subtotal", TPE, 2, None, "total"),
+            ("identities.three_public_subtotal", TPE, 2, None, "general_budget"),
+            ("identities.three_public_total", TPE, 1, None, "total"),
+            ("identities.three_public_total", TPE, 1, None, "general_budget"),
+            ("narrative.three_public", TPE, 2, None, "total"),
+        ],
+    ),
+    Case(
+        "identities.vehicle_subtotal",
+        lambda d: set_cells(row(d, TPE, 8), total="5.30", general_budget="5.30"),
+        [
+            ("identities.vehicle_subtotal", TPE, 6, None, "total"),
+            ("identities.vehicle_subtotal", TPE, 6, None, "general_budget"),
+            ("narrative.three_public", TPE, 8, None, "total"),
+        ],
+    ),
+    Case(
+        "identities.abroad_subtotal",
+        lambda d: set_cells(row(d, TPE, 4), total="1.00", general_budget="1.00"),
+        [
+            ("identities.abroad_subtotal", TPE, 3, None, "total"),
+            ("identities.abroad_subtotal", TPE, 3, None, "general_budget"),
+        ],
+    ),
+    Case(
+        "identities.three_public_total",
+        lambda d: set_cells(row(d, TPE, 1), total="7.00", general_budget="7.00"),
+        [
+            ("identities.three_public_total", TPE, 1, None, "total"),
+            ("identities.three_public_total", TPE, 1, None, "general_budget"),
+        ],
+    ),
     # ---- reconciliation: two-sided tables ----
-    Case("two_sided.items_sum", lambda d: set_cells(row(d, RES, 10, "expenditure"), amount="161.00"),
-         [("two_sided.items_sum", RES, 32, None, "amount"), ("cross_table.class_totals", RES, 10, None, "amount")]),
-    Case("two_sided.balance", lambda d: [set_cells(row(d, RES, n, "revenue"), amount="16600.49") for n in (1, 32, 34)],
-         [("two_sided.balance", RES, 32, None, "amount"), ("two_sided.balance", RES, 34, None, "amount"),
-          ("cross_table.revenue_total", RBF, 1, None, "total"),
-          ("cross_table.revenue_total", RBF, 1, None, "current_year_subtotal"),
-          ("cross_table.fiscal_revenue", FAS, 1, None, "total")]),
-    Case("two_sided.grand_total", lambda d: set_cells(row(d, RES, 33, "revenue"), amount="10.00"),
-         [("two_sided.grand_total", RES, 34, None, "amount")]),
-    # ---- reconciliation: across tables ----
-    Case("cross_table.class_totals",
-         lambda d: (set_cells(row(d, RES, 10, "expenditure"), amount="146.18"),
-                    set_cells(row(d, RES, 20, "expenditure"), amount="161.66")),
-         [("cross_table.class_totals", RES, 10, None, "amount"), ("cross_table.class_totals", RES, 20, None, "amount")]),
-    Case("cross_table.revenue_total",
-         lambda d: set_cells(row(d, RBF, 1), total="16500.00", current_year_subtotal="16500.00",
-                             fiscal_appropriation="16500.00"),
-         [("hierarchy.grand_total", RBF, 1, None, f)
-          for f in ("total", "current_year_subtotal", "fiscal_appropriation")]
-         + [("cross_table.revenue_total", RBF, 1, None, "total"),
+    Case(
+        "two_sided.items_sum",
+        lambda d: set_cells(row(d, RES, 10, "expenditure"), amount="161.00"),
+        [
+            ("two_sided.items_sum", RES, 32, None, "amount"),
+            ("cross_table.class_totals", RES, 10, None, "amount"),
+        ],
+    ),
+    Case(
+        "two_sided.balance",
+        lambda d: [set_cells(row(d, RES, n, "revenue"), amount="16600.49") for n in (1, 32, 34)],
+        [
+            ("two_sided.balance", RES, 32, None, "amount"),
+            ("two_sided.balance", RES, 34, None, "amount"),
+            ("cross_table.revenue_total", RBF, 1, None, "total"),
             ("cross_table.revenue_total", RBF, 1, None, "current_year_subtotal"),
-            ("narrative.total_revenue", RBF, 1, None, "total")]),
-    Case("cross_table.fiscal_appropriation",
-         lambda d: [set_cells(row(d, GBE, n), total="146.81", basic="146.81") for n in (24, 25, 26)],
-         [("hierarchy.grand_total", GBE, 1, None, "total"), ("hierarchy.grand_total", GBE, 1, None, "basic"),
-          ("cross_table.fiscal_appropriation", FAS, 20, None, "general_budget")]),
-    Case("cross_table.fiscal_revenue", lambda d: set_cells(row(d, FAS, 1, "revenue"), total="16000.49"),
-         [("cross_table.fiscal_revenue", FAS, 1, None, "total"), ("two_sided.items_sum", FAS, 32, None, "total")]),
-    Case("cross_table.basic_expenditure", lambda d: set_cells(row(d, GBE, 1), basic="2000.00", project="14500.49"),
-         [("hierarchy.grand_total", GBE, 1, None, "basic"), ("hierarchy.grand_total", GBE, 1, None, "project"),
-          ("cross_table.basic_expenditure", GBB, 1, None, "total")]),
-    Case("cross_table.project_budgets excess",
-         lambda d: project(d, 0).update(budget_total=Decimal(181), fiscal_funds=Decimal(181)),
-         [("cross_table.project_budgets", EBF, 1, None, "project")], severity="error"),
-    Case("cross_table.project_budgets shortfall", m_drop_project,
-         [("cross_table.project_budgets", EBF, 1, None, "project")], severity="warning"),
+            ("cross_table.fiscal_revenue", FAS, 1, None, "total"),
+        ],
+    ),
+    Case(
+        "two_sided.grand_total",
+        lambda d: set_cells(row(d, RES, 33, "revenue"), amount="10.00"),
+        [("two_sided.grand_total", RES, 34, None, "amount")],
+    ),
+    # ---- reconciliation: across tables ----
+    Case(
+        "cross_table.class_totals",
+        lambda d: (
+            set_cells(row(d, RES, 10, "expenditure"), amount="146.18"),
+            set_cells(row(d, RES, 20, "expenditure"), amount="161.66"),
+        ),
+        [
+            ("cross_table.class_totals", RES, 10, None, "amount"),
+            ("cross_table.class_totals", RES, 20, None, "amount"),
+        ],
+    ),
+    Case(
+        "cross_table.revenue_total",
+        lambda d: set_cells(
+            row(d, RBF, 1),
+            total="16500.00",
+            current_year_subtotal="16500.00",
+            fiscal_appropriation="16500.00",
+        ),
+        [
+            ("hierarchy.grand_total", RBF, 1, None, f)
+            for f in ("total", "current_year_subtotal", "fiscal_appropriation")
+        ]
+        + [
+            ("cross_table.revenue_total", RBF, 1, None, "total"),
+            ("cross_table.revenue_total", RBF, 1, None, "current_year_subtotal"),
+            ("narrative.total_revenue", RBF, 1, None, "total"),
+        ],
+    ),
+    Case(
+        "cross_table.fiscal_appropriation",
+        lambda d: [set_cells(row(d, GBE, n), total="146.81", basic="146.81") for n in (24, 25, 26)],
+        [
+            ("hierarchy.grand_total", GBE, 1, None, "total"),
+            ("hierarchy.grand_total", GBE, 1, None, "basic"),
+            ("cross_table.fiscal_appropriation", FAS, 20, None, "general_budget"),
+        ],
+    ),
+    Case(
+        "cross_table.fiscal_revenue",
+        lambda d: set_cells(row(d, FAS, 1, "revenue"), total="16000.49"),
+        [
+            ("cross_table.fiscal_revenue", FAS, 1, None, "total"),
+            ("two_sided.items_sum", FAS, 32, None, "total"),
+        ],
+    ),
+    Case(
+        "cross_table.basic_expenditure",
+        lambda d: set_cells(row(d, GBE, 1), basic="2000.00", project="14500.49"),
+        [
+            ("hierarchy.grand_total", GBE, 1, None, "basic"),
+            ("hierarchy.grand_total", GBE, 1, None, "project"),
+            ("cross_table.basic_expenditure", GBB, 1, None, "total"),
+        ],
+    ),
+    Case(
+        "cross_table.project_budgets excess",
+        lambda d: project(d, 0).update(budget_total=Decimal(181), fiscal_funds=Decimal(181)),
+        [("cross_table.project_budgets", EBF, 1, None, "project")],
+        severity="error",
+    ),
+    Case(
+        "cross_table.project_budgets shortfall",
+        m_drop_project,
+        [("cross_table.project_budgets", EBF, 1, None, "project")],
+        severity="warning",
+    ),
     # ---- reconciliation: narrative vs tables ----
-    Case("narrative.total_revenue", lambda d: rewrite_narrative(d, "预算收入16500.49", "预算收入16500.94"),
-         [("narrative.total_revenue", RBF, 1, None, "total")]),
-    Case("narrative.total_expenditure", lambda d: rewrite_narrative(d, "支出预算16500.49", "支出预算16005.49"),
-         [("narrative.total_expenditure", EBF, 1, None, "total")]),
-    Case("narrative.basic_expenditure", lambda d: rewrite_narrative(d, "基本支出2091.75", "基本支出2019.75"),
-         [("narrative.basic_expenditure", EBF, 1, None, "basic")]),
-    Case("narrative.project_expenditure", lambda d: rewrite_narrative(d, "项目支出14408.74", "项目支出14480.74"),
-         [("narrative.project_expenditure", EBF, 1, None, "project")]),
-    Case("narrative.personnel", lambda d: rewrite_narrative(d, "人员经费1956.06", "人员经费1965.06"),
-         [("narrative.personnel", GBB, 1, None, "personnel")]),
-    Case("narrative.public_funds", lambda d: rewrite_narrative(d, "公用经费135.69", "公用经费153.69"),
-         [("narrative.public_funds", GBB, 1, None, "public_funds")]),
-    Case("narrative.operating_costs", lambda d: rewrite_narrative(d, "共计安排135.69", "共计安排130.69"),
-         [("narrative.operating_costs", GBB, 1, None, "public_funds")], severity="warning"),
-    Case("narrative.three_public total", lambda d: rewrite_narrative(d, "预算安排6.3万元", "预算安排8.3万元"),
-         [("narrative.three_public", TPE, 2, None, "total")]),
-    Case("narrative.three_public item", lambda d: rewrite_narrative(d, "公务接待费0万元", "公务接待费2万元"),
-         [("narrative.three_public", TPE, 9, None, "total")]),
+    Case(
+        "narrative.total_revenue",
+        lambda d: rewrite_narrative(d, "预算收入16500.49", "预算收入16500.94"),
+        [("narrative.total_revenue", RBF, 1, None, "total")],
+    ),
+    Case(
+        "narrative.total_expenditure",
+        lambda d: rewrite_narrative(d, "支出预算16500.49", "支出预算16005.49"),
+        [("narrative.total_expenditure", EBF, 1, None, "total")],
+    ),
+    Case(
+        "narrative.basic_expenditure",
+        lambda d: rewrite_narrative(d, "基本支出2091.75", "基本支出2019.75"),
+        [("narrative.basic_expenditure", EBF, 1, None, "basic")],
+    ),
+    Case(
+        "narrative.project_expenditure",
+        lambda d: rewrite_narrative(d, "项目支出14408.74", "项目支出14480.74"),
+        [("narrative.project_expenditure", EBF, 1, None, "project")],
+    ),
+    Case(
+        "narrative.personnel",
+        lambda d: rewrite_narrative(d, "人员经费1956.06", "人员经费1965.06"),
+        [("narrative.personnel", GBB, 1, None, "personnel")],
+    ),
+    Case(
+        "narrative.public_funds",
+        lambda d: rewrite_narrative(d, "公用经费135.69", "公用经费153.69"),
+        [("narrative.public_funds", GBB, 1, None, "public_funds")],
+    ),
+    Case(
+        "narrative.operating_costs",
+        lambda d: rewrite_narrative(d, "共计安排135.69", "共计安排130.69"),
+        [("narrative.operating_costs", GBB, 1, None, "public_funds")],
+        severity="warning",
+    ),
+    Case(
+        "narrative.three_public total",
+        lambda d: rewrite_narrative(d, "预算安排6.3万元", "预算安排8.3万元"),
+        [("narrative.three_public", TPE, 2, None, "total")],
+    ),
+    Case(
+        "narrative.three_public item",
+        lambda d: rewrite_narrative(d, "公务接待费0万元", "公务接待费2万元"),
+        [("narrative.three_public", TPE, 9, None, "total")],
+    ),
     # ---- reconciliation: project tables ----
-    Case("projects.funding_split", lambda d: project(d, 0).update(other_funds=Decimal(5)),
-         [("projects.funding_split", PP, None, "P0", "budget_total")]),
-    Case("projects.plan_order", lambda d: project(d, 0).update(plan_mar=Decimal(50), plan_jun=Decimal(30)),
-         [("projects.plan_order", PP, None, "P0", "plan_jun")]),
-    Case("projects.plan_complete", lambda d: project(d, 0).update(plan_dec=Decimal(90)),
-         [("projects.plan_complete", PP, None, "P0", "plan_dec")], severity="warning"),
-    Case("projects.required_indicators", m_no_satisfaction,
-         [("projects.required_indicators", PP, None, "P0", "indicators")]),
-    Case("projects.cost_target", m_cost_target,
-         [("projects.cost_target", PP, None, "P0", "indicators[2].target_value")], severity="error"),
-    Case("projects.duplicate_indicator", m_dup_indicator,
-         [("projects.duplicate_indicator", PP, None, "P0", "indicators[6]")], severity="warning"),
+    Case(
+        "projects.funding_split",
+        lambda d: project(d, 0).update(other_funds=Decimal(5)),
+        [("projects.funding_split", PP, None, "P0", "budget_total")],
+    ),
+    Case(
+        "projects.plan_order",
+        lambda d: project(d, 0).update(plan_mar=Decimal(50), plan_jun=Decimal(30)),
+        [("projects.plan_order", PP, None, "P0", "plan_jun")],
+    ),
+    Case(
+        "projects.plan_complete",
+        lambda d: project(d, 0).update(plan_dec=Decimal(90)),
+        [("projects.plan_complete", PP, None, "P0", "plan_dec")],
+        severity="warning",
+    ),
+    Case(
+        "projects.required_indicators",
+        m_no_satisfaction,
+        [("projects.required_indicators", PP, None, "P0", "indicators")],
+    ),
+    Case(
+        "projects.cost_target",
+        m_cost_target,
+        [("projects.cost_target", PP, None, "P0", "indicators[2].target_value")],
+        severity="error",
+    ),
+    Case(
+        "projects.duplicate_indicator",
+        m_dup_indicator,
+        [("projects.duplicate_indicator", PP, None, "P0", "indicators[6]")],
+        severity="warning",
+    ),
     # ---- completeness ----
-    Case("completeness.standard_tables", m_drop_table("state_capital_expenditure"),
-         [("completeness.standard_tables", "state_capital_expenditure", None, None, None)]),
+    Case(
+        "completeness.standard_tables",
+        m_drop_table("state_capital_expenditure"),
+        [("completeness.standard_tables", "state_capital_expenditure", None, None, None)],
+    ),
 ]
 
 
@@ -270,9 +515,7 @@ def resolve(key: Key, doc: ExtractedDocument) -> Key:
 
 
 def added_keys(findings: list[Finding]) -> list[Key]:
-    return sorted(
-        (f.check, f.table, f.line_no, f.project_code, f.field) for f in findings
-    )  # type: ignore[return-value]
+    return sorted((f.check, f.table, f.line_no, f.project_code, f.field) for f in findings)  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -284,7 +527,7 @@ def test_defect_is_reported_exactly(case: Case, golden, inject) -> None:
     if case.severity:
         assert {f.severity.value for f in added} == {case.severity}
     for finding in added:
-        assert finding.message and finding.check in finding.message or finding.message  # worded, not blank
+        assert (finding.message and finding.check in finding.message) or finding.message  # worded, not blank
 
 
 def declared_checks() -> set[str]:

@@ -42,14 +42,17 @@ ENTRIES = corpus_entries()
 def test_pdf_validates_to_the_known_real_findings(entry: dict) -> None:
     doc = extracted(entry["stem"])
     findings = validate_document(doc)
-    found = Counter((f.check, f.table, f.line_no, f.project_code, f.field, f.severity.value) for f in findings)
+    found = Counter(
+        (f.check, f.table, f.line_no, f.project_code, f.field, f.severity.value) for f in findings
+    )
     assert found == Counter(KNOWN_REAL[entry["seed"]])
     assert all(f.pages for f in findings), "every finding points at its page(s)"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "entry", [e for e in ENTRIES if e["kind"] == "budget_disclosure"],
+    "entry",
+    [e for e in ENTRIES if e["kind"] == "budget_disclosure"],
     ids=[e["stem"] for e in ENTRIES if e["kind"] == "budget_disclosure"],
 )
 def test_pdf_narrative_figures_are_all_compared(entry: dict) -> None:

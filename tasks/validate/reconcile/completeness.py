@@ -18,7 +18,8 @@ def check_standard_tables(doc: ExtractedDocument, settings: ValidateSettings) ->
         Finding(
             check=STANDARD_TABLES_CHECK,
             severity=Severity.ERROR,
-            message=f"the document has no {TABLE_TYPES[slug].title}: a 部门预算信息公开 must publish all nine "
+            message=f"the document has no {TABLE_TYPES[slug].title}: a 部门预算信息公开 must publish "
+            "all nine "
             "standard tables (an empty one printed as 空表列示 counts)",
             table=slug,
             expected="present",

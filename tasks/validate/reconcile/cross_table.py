@@ -208,7 +208,8 @@ def check_fiscal_appropriation(doc: ExtractedDocument, settings: ValidateSetting
         if expenditure.subtotal is not None:
             findings += mismatch(
                 FISCAL_APPROPRIATION,
-                f"财政拨款收支总表 本年支出合计 ({FIELD_LABELS[column]}) disagrees with the 合计 of {detail.title}",
+                f"财政拨款收支总表 本年支出合计 ({FIELD_LABELS[column]}) disagrees with the 合计 of "
+                f"{detail.title}",
                 table,
                 expenditure.subtotal,
                 column,

@@ -1,4 +1,4 @@
-"""Classification hierarchy: every 类 is the sum of its 款, every 款 the sum of its 项, 合计 the sum of the 类.
+"""Classification hierarchy: 类 = sum of its 款, 款 = sum of its 项, 合计 = sum of the 类.
 
 Applies to every amount column of the function-classified tables and the economic-classified
 基本支出表. A code's children are the codes two digits longer that start with it.

@@ -54,7 +54,8 @@ def check_funding_split(doc: ExtractedDocument, settings: ValidateSettings) -> l
         findings.append(
             finding_at(
                 FUNDING_SPLIT,
-                f"{name_of(record)}: 预算数 is {format_amount(record.get('budget_total'))} but 财政资金 + 其他资金 "
+                f"{name_of(record)}: 预算数 is {format_amount(record.get('budget_total'))} but "
+                "财政资金 + 其他资金 "
                 f"= {format_amount(parts)}",
                 table=table,
                 record=record,
@@ -79,7 +80,8 @@ def check_plan_order(doc: ExtractedDocument, settings: ValidateSettings) -> list
                     finding_at(
                         PLAN_ORDER,
                         f"{name_of(record)}: the spending plan goes down from {previous[1]} % "
-                        f"({FIELD_LABELS[previous[0]]}) to {value} % ({FIELD_LABELS[field]}); a cumulative plan "
+                        f"({FIELD_LABELS[previous[0]]}) to {value} % ({FIELD_LABELS[field]}); "
+                        "a cumulative plan "
                         "cannot decrease",
                         table=table,
                         record=record,
@@ -140,7 +142,9 @@ def is_total_cost_indicator(indicator: Record, settings: ValidateSettings) -> bo
     levels = f"{indicator.get('level1') or ''}{indicator.get('level2') or ''}"
     if not any(marker in levels for marker in settings.cost_markers):
         return False
-    wording = f"{indicator.get('level3') or ''}{indicator.get('description') or ''}{indicator.get('target') or ''}"
+    wording = (
+        f"{indicator.get('level3') or ''}{indicator.get('description') or ''}{indicator.get('target') or ''}"
+    )
     return not any(marker in wording for marker in settings.per_unit_markers)
 
 
@@ -160,7 +164,8 @@ def check_cost_target(doc: ExtractedDocument, settings: ValidateSettings) -> lis
             findings.append(
                 finding_at(
                     COST_TARGET,
-                    f"{name_of(record)}: cost target {indicator.get('level3') or ''} {indicator.get('target')} is "
+                    f"{name_of(record)}: cost target {indicator.get('level3') or ''} "
+                    f"{indicator.get('target')} is "
                     f"above the project's 预算数 {format_amount(budget)} 万元",
                     table=table,
                     record=record,

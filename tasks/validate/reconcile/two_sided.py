@@ -56,7 +56,10 @@ def split_side(records: list[Record], side: str) -> Side:
 
 
 def side_fields(table: ExtractedTable, side: str) -> tuple[str, ...]:
-    """Amount columns of that side: 收支总表 has ``amount``; 财政拨款收支总表's revenue side only ``total``."""
+    """Amount columns of that side.
+
+    收支总表 has ``amount``; the revenue side of 财政拨款收支总表 has only ``total``.
+    """
     if table.type == "revenue_expenditure_summary":
         return ("amount",)
     if side == "revenue":
@@ -90,8 +93,9 @@ def check_items_sum(doc: ExtractedDocument, settings: ValidateSettings) -> list[
                 findings.append(
                     finding_at(
                         ITEMS_SUM,
-                        f"{SIDE_WORDS[side_name][0]}: {FIELD_LABELS[field]} is {format_amount(actual)} but the "
-                        f"{len(side.items)} {SIDE_NAMES[side_name]} items above it add up to {format_amount(expected)}",
+                        f"{SIDE_WORDS[side_name][0]}: {FIELD_LABELS[field]} is {format_amount(actual)} "
+                        f"but the {len(side.items)} {SIDE_NAMES[side_name]} items above it add up to "
+                        f"{format_amount(expected)}",
                         table=table,
                         record=side.subtotal,
                         field=field,
