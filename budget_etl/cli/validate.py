@@ -78,7 +78,7 @@ def format_text_report(doc: ExtractedDocument, findings: list[Finding], report: 
 def report_path(doc: ExtractedDocument, file: Path, requested: Path | None) -> Path:
     if requested is not None:
         return requested
-    name = doc.document.sha256[:16] if doc.document.sha256 else file.stem
+    name = doc.document.sha256 or file.stem  # the same name the flows give the report
     return get_settings().resolved_reports_dir() / f"{name}.html"
 
 

@@ -19,147 +19,78 @@ P004_AMOUNTS_100_200_255 = "13052925P00004710007U"  # budget 255: cumulative amo
 P004_AMOUNTS_735_1469 = "13052925P00580210028Q"  # budget 1469 = 12月底 figure: cumulative amounts
 P004_RECRUITMENT = "13052925P00002210013E"  # budget 8.0 = 2.4 + 4.8 + 0.8 (amounts per period)
 
-KNOWN_REAL: dict[str, list[tuple[str, str | None, int | None, str | None, str | None, str]]] = {
+Known = tuple[str, str | None, int | None, str | None, str | None, str]
+
+
+def project_finding(check: str, code: str, field: str, severity: str = "error") -> Known:
+    return (check, "project_performance", None, code, field, severity)
+
+
+KNOWN_REAL: dict[str, list[Known]] = {
     "000": [],
     "001": [],
     "002": [
         # 国有企业退休人员社会化管理补助 (four tables with the same name): the 成本指标 补助金额总量 caps the
         # year's total subsidy (≤3.9 / ≤0.66 万元) while this table's 预算数 is 0.10 / 0.09 万元 —
         # the cap was copied from the programme, not this allocation. A loose cap, so a warning.
-        (
-            "projects.cost_target",
-            "project_performance",
-            None,
-            "13030623P00000910007W",
-            "indicators[4].target_value",
-            "warning",
+        project_finding(
+            "projects.cost_target", "13030623P00000910007W", "indicators[4].target_value", "warning"
         ),
-        (
-            "projects.cost_target",
-            "project_performance",
-            None,
-            "13030623P00000910008G",
-            "indicators[3].target_value",
-            "warning",
+        project_finding(
+            "projects.cost_target", "13030623P00000910008G", "indicators[3].target_value", "warning"
         ),
     ],
     "004": [
         # 资金支出计划（%） cells that hold amounts in 万元, not percentages: each project's figures add up
         # to (or end at) its 预算数 — so values above 100, plans that go down, and 12月底 below 100.
-        (
-            "schema.percentage_range",
-            "project_performance",
-            None,
-            P004_AMOUNTS_200_150_146,
-            "plan_mar",
-            "error",
-        ),
-        (
-            "schema.percentage_range",
-            "project_performance",
-            None,
-            P004_AMOUNTS_200_150_146,
-            "plan_jun",
-            "error",
-        ),
-        (
-            "schema.percentage_range",
-            "project_performance",
-            None,
-            P004_AMOUNTS_200_150_146,
-            "plan_oct",
-            "error",
-        ),
-        ("projects.plan_order", "project_performance", None, P004_AMOUNTS_200_150_146, "plan_jun", "error"),
-        ("projects.plan_order", "project_performance", None, P004_AMOUNTS_200_150_146, "plan_oct", "error"),
-        (
-            "schema.percentage_range",
-            "project_performance",
-            None,
-            P004_AMOUNTS_100_200_255,
-            "plan_jun",
-            "error",
-        ),
-        (
-            "schema.percentage_range",
-            "project_performance",
-            None,
-            P004_AMOUNTS_100_200_255,
-            "plan_oct",
-            "error",
-        ),
-        (
-            "schema.percentage_range",
-            "project_performance",
-            None,
-            P004_AMOUNTS_100_200_255,
-            "plan_dec",
-            "error",
-        ),
-        (
-            "projects.plan_complete",
-            "project_performance",
-            None,
-            P004_AMOUNTS_100_200_255,
-            "plan_dec",
-            "warning",
-        ),
-        ("schema.percentage_range", "project_performance", None, P004_AMOUNTS_735_1469, "plan_mar", "error"),
-        ("schema.percentage_range", "project_performance", None, P004_AMOUNTS_735_1469, "plan_jun", "error"),
-        ("schema.percentage_range", "project_performance", None, P004_AMOUNTS_735_1469, "plan_oct", "error"),
-        ("schema.percentage_range", "project_performance", None, P004_AMOUNTS_735_1469, "plan_dec", "error"),
-        ("projects.plan_complete", "project_performance", None, P004_AMOUNTS_735_1469, "plan_dec", "warning"),
-        ("projects.plan_order", "project_performance", None, P004_RECRUITMENT, "plan_dec", "error"),
-        ("projects.plan_complete", "project_performance", None, P004_RECRUITMENT, "plan_dec", "warning"),
+        project_finding("schema.percentage_range", P004_AMOUNTS_200_150_146, "plan_mar"),
+        project_finding("schema.percentage_range", P004_AMOUNTS_200_150_146, "plan_jun"),
+        project_finding("schema.percentage_range", P004_AMOUNTS_200_150_146, "plan_oct"),
+        project_finding("projects.plan_order", P004_AMOUNTS_200_150_146, "plan_jun"),
+        project_finding("projects.plan_order", P004_AMOUNTS_200_150_146, "plan_oct"),
+        project_finding("schema.percentage_range", P004_AMOUNTS_100_200_255, "plan_jun"),
+        project_finding("schema.percentage_range", P004_AMOUNTS_100_200_255, "plan_oct"),
+        project_finding("schema.percentage_range", P004_AMOUNTS_100_200_255, "plan_dec"),
+        project_finding("projects.plan_complete", P004_AMOUNTS_100_200_255, "plan_dec", "warning"),
+        project_finding("schema.percentage_range", P004_AMOUNTS_735_1469, "plan_mar"),
+        project_finding("schema.percentage_range", P004_AMOUNTS_735_1469, "plan_jun"),
+        project_finding("schema.percentage_range", P004_AMOUNTS_735_1469, "plan_oct"),
+        project_finding("schema.percentage_range", P004_AMOUNTS_735_1469, "plan_dec"),
+        project_finding("projects.plan_complete", P004_AMOUNTS_735_1469, "plan_dec", "warning"),
+        project_finding("projects.plan_order", P004_RECRUITMENT, "plan_dec"),
+        project_finding("projects.plan_complete", P004_RECRUITMENT, "plan_dec", "warning"),
         # Quarterly amounts under a percentage header (2.5 ×4 = 10.0, 0.6 ×4 = 2.4, 2.0 ×4 = 8.0 万元) and a
         # plan ending at 50 = the 50 万元 budget: 12月底 is not 100 %. In range, so only the warning.
-        (
-            "projects.plan_complete",
-            "project_performance",
-            None,
-            "13052925P000015100286",
-            "plan_dec",
-            "warning",
+        *(
+            project_finding("projects.plan_complete", code, "plan_dec", "warning")
+            for code in (
+                "13052925P000015100286",
+                "13052925P000047100068",
+                "13052925P00005510179B",
+                "13052925P00005510180N",
+                "13052925P00005510181A",
+                "13052925P00005510182X",
+            )
         ),
-        (
-            "projects.plan_complete",
-            "project_performance",
-            None,
-            "13052925P000047100068",
-            "plan_dec",
-            "warning",
-        ),
-        (
-            "projects.plan_complete",
-            "project_performance",
-            None,
-            "13052925P00005510179B",
-            "plan_dec",
-            "warning",
-        ),
-        (
-            "projects.plan_complete",
-            "project_performance",
-            None,
-            "13052925P00005510180N",
-            "plan_dec",
-            "warning",
-        ),
-        (
-            "projects.plan_complete",
-            "project_performance",
-            None,
-            "13052925P00005510181A",
-            "plan_dec",
-            "warning",
-        ),
-        (
-            "projects.plan_complete",
-            "project_performance",
-            None,
-            "13052925P00005510182X",
-            "plan_dec",
-            "warning",
+        # ... and the hint that says why: the plan cells add up to, or end at, the project's 预算数. Two
+        # of them (30 → 60 of a 60 万元 budget, 50 → 84 of 84 万元) are in range and rise, so only this
+        # hint reveals them; 5 → 10 → 15 of a 20 万元 budget matches neither rule and stays silent.
+        *(
+            project_finding("projects.plan_in_amounts", code, field, "warning")
+            for code, field in (
+                ("13052925P000015100286", "plan_dec"),
+                ("13052925P00002210013E", "plan_dec"),
+                (P004_AMOUNTS_200_150_146, "plan_oct"),
+                ("13052925P00004710005L", "plan_jun"),
+                ("13052925P000047100068", "plan_dec"),
+                (P004_AMOUNTS_100_200_255, "plan_dec"),
+                ("13052925P00005510179B", "plan_dec"),
+                ("13052925P00005510180N", "plan_dec"),
+                ("13052925P00005510181A", "plan_dec"),
+                ("13052925P00005510182X", "plan_dec"),
+                ("13052925P00580210003Y", "plan_jun"),
+                (P004_AMOUNTS_735_1469, "plan_dec"),
+            )
         ),
     ],
 }

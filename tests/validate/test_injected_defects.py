@@ -482,6 +482,14 @@ CASES: list[Case] = [
         severity="warning",
     ),
     Case(
+        "projects.plan_in_amounts",
+        lambda d: project(d, 0).update(
+            plan_mar=Decimal(20), plan_jun=Decimal(40), plan_oct=Decimal(81), plan_dec=None
+        ),
+        [("projects.plan_in_amounts", PP, None, "P0", "plan_oct")],
+        severity="warning",
+    ),
+    Case(
         "projects.required_indicators",
         m_no_satisfaction,
         [("projects.required_indicators", PP, None, "P0", "indicators")],

@@ -58,6 +58,7 @@ CHECKS: tuple[ReconciliationCheck, ...] = (
     ReconciliationCheck((projects.FUNDING_SPLIT,), projects.check_funding_split),
     ReconciliationCheck((projects.PLAN_ORDER,), projects.check_plan_order),
     ReconciliationCheck((projects.PLAN_COMPLETE,), projects.check_plan_complete),
+    ReconciliationCheck((projects.PLAN_IN_AMOUNTS,), projects.check_plan_in_amounts),
     ReconciliationCheck((projects.REQUIRED_INDICATORS,), projects.check_required_indicators),
     ReconciliationCheck((projects.COST_TARGET,), projects.check_cost_target),
     ReconciliationCheck((projects.DUPLICATE_INDICATOR,), projects.check_duplicate_indicator),

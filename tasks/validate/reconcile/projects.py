@@ -3,6 +3,8 @@
 - 其中：财政资金 + 其他资金 = 预算数;
 - 资金支出计划（%） is cumulative, so it never decreases from 3月底 to 12月底, and reaches 100 at
   12月底 (a warning: a plan may deliberately carry money over);
+- 资金支出计划 cells that add up to (or end at) the project's 预算数 hold amounts in 万元, not
+  percentages — a warning that tells the reviewer why the plan checks above fired;
 - the 一级指标 产出指标 / 效益指标 / 满意度指标 are all present;
 - a cost indicator's 万元 target is not above the project's own budget: an error when the target
   promises to spend more than the budget (=, >=, >), a warning when it only caps spending above it
@@ -27,6 +29,7 @@ from tasks.validate.settings import ValidateSettings
 FUNDING_SPLIT = "projects.funding_split"
 PLAN_ORDER = "projects.plan_order"
 PLAN_COMPLETE = "projects.plan_complete"
+PLAN_IN_AMOUNTS = "projects.plan_in_amounts"
 REQUIRED_INDICATORS = "projects.required_indicators"
 COST_TARGET = "projects.cost_target"
 DUPLICATE_INDICATOR = "projects.duplicate_indicator"
@@ -110,6 +113,44 @@ def check_plan_complete(doc: ExtractedDocument, settings: ValidateSettings) -> l
                 field="plan_dec",
                 expected=settings.final_plan_percent,
                 actual=value,
+                severity=Severity.WARNING,
+            )
+        )
+    return findings
+
+
+def plan_values(record: Record) -> list[tuple[str, object]]:
+    return [(f, record.get(f)) for f in PLAN_FIELDS if is_number(record.get(f))]
+
+
+def check_plan_in_amounts(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    findings: list[Finding] = []
+    for table, record in projects(doc):
+        budget = record.get("budget_total")
+        values = plan_values(record)
+        if not values or not is_number(budget) or to_amount(budget) == settings.final_plan_percent:
+            continue
+        total = sum_amounts(v for _, v in values)
+        last = to_amount(values[-1][1])
+        adds_up = len(values) > 1 and amounts_agree(total, budget, settings.amount_tolerance)
+        ends_at = amounts_agree(last, budget, settings.amount_tolerance)
+        if not (adds_up or ends_at):
+            continue
+        if adds_up:
+            shown = " + ".join(str(v) for _, v in values) + f" = {format_amount(total)}"
+        else:
+            shown = " → ".join(str(v) for _, v in values)
+        how = "add up to" if adds_up else "end at"
+        findings.append(
+            finding_at(
+                PLAN_IN_AMOUNTS,
+                f"{name_of(record)}: the 资金支出计划（%） cells ({shown}) {how} the 预算数 "
+                f"{format_amount(budget)} 万元 — they hold amounts, not percentages",
+                table=table,
+                record=record,
+                field=values[-1][0],
+                expected="percent of the budget",
+                actual=[v for _, v in values],
                 severity=Severity.WARNING,
             )
         )
