@@ -552,7 +552,9 @@ class Repository:
         """A passing run closes the file's open item (and a fetch-failure item of its URL)."""
         subjects = [meta.sha256] + ([f"url:{meta.source_url}"] if meta.source_url else [])
         items = session.scalars(
-            select(ReviewItem).where(ReviewItem.subject.in_(subjects), ReviewItem.status == "open")
+            select(ReviewItem)
+            .where(ReviewItem.subject.in_(subjects), ReviewItem.status == "open")
+            .with_for_update()
         ).all()
         for item in items:
             item.status = "resolved"
@@ -606,8 +608,10 @@ class Repository:
             raw_uri = None
             if sha256:
                 raw_uri = session.scalar(select(FetchedFile.raw_uri).where(FetchedFile.sha256 == sha256))
-            item = session.scalar(
-                select(ReviewItem).where(ReviewItem.subject == subject, ReviewItem.status == "open")
+            item = session.scalar(  # locked: concurrent failures of one file each count an attempt
+                select(ReviewItem)
+                .where(ReviewItem.subject == subject, ReviewItem.status == "open")
+                .with_for_update()
             )
             if item is None:
                 item = ReviewItem(

@@ -150,3 +150,32 @@ def test_store_failure_can_itself_be_queued_for_review(pg_url: str) -> None:
     )
     assert repository.get_review(item).item.stage == "store"
     assert rows_in(repository) == 0
+
+
+def test_concurrent_failures_of_one_file_share_one_open_item(db_url: str) -> None:
+    """Two workers failing the same file at once: the partial unique index admits one open item."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = make_engine(db_url)
+    repository = Repository(engine)
+    sha = make_document("twice").document.sha256
+    barrier = threading.Barrier(4)
+
+    def fail_once(n: int) -> int:
+        barrier.wait()
+        return repository.send_to_review(
+            sha256=sha,
+            source_url=None,
+            stage=Stage.EXTRACT,
+            reason="corrupt_pdf",
+            message=f"worker {n}",
+            findings=[],
+            report_uri=None,
+        )
+
+    with ThreadPoolExecutor(4) as pool:
+        ids = list(pool.map(fail_once, range(4)))
+    assert len(set(ids)) == 1
+    [item] = repository.list_reviews()
+    assert item.attempts == 4
+    engine.dispose()
