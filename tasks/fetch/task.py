@@ -40,7 +40,7 @@ def discover_documents(publisher: Publisher, settings: Settings) -> Discovery:
         )
 
 
-@task(name="fetch document", retry_condition_fn=only_transient)
+@task(name="fetch document", task_run_name="fetch {url}", retry_condition_fn=only_transient)
 def fetch_document(url: str, settings: Settings, conditional: bool = True) -> FetchedDocument:
     """Fetch one URL into the raw store; a transient failure is raised so Prefect retries the task."""
     first_attempt = (max(task_run.run_count, 1) - 1) * (settings.http_retries + 1) + 1
