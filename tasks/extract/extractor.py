@@ -21,7 +21,7 @@ from tasks.extract.project import build_project_record
 from tasks.extract.records import build_records
 from tasks.extract.segment import BlockFinder, TableBlock
 from tasks.extract.settings import ExtractSettings
-from tasks.extract.stitch import stitch_rows
+from tasks.extract.stitch import Stitcher
 
 
 class DocumentExtractor:
@@ -36,9 +36,11 @@ class DocumentExtractor:
             page_count = count_pages(pdf, self.settings)
             finder = BlockFinder(self.settings)
             layer = TextLayer()
+            stitchers: dict[int, Stitcher] = {}
             for page in self._pages(pdf):
                 layer.add(page)
                 finder.feed(page)
+                self._drain(finder.blocks, stitchers)
         layer.check(page_count, self.settings)
         if not finder.blocks:
             raise ExtractError(
@@ -59,11 +61,23 @@ class DocumentExtractor:
         )
         return ExtractedDocument(
             document=meta,
-            tables=[self.build_table(b) for b in finder.blocks],
+            tables=[self.build_table(b, stitchers.get(id(b))) for b in finder.blocks],
             narrative=build_narrative(finder.lines, slack=self.settings.paragraph_slack),
         )
 
-    def build_table(self, block: TableBlock) -> ExtractedTable:
+    @staticmethod
+    def _drain(blocks: list[TableBlock], stitchers: dict[int, Stitcher]) -> None:
+        """Stitch the fragments read so far and drop their grids: memory stays flat per page."""
+        for block in blocks:
+            slug = block.match.slug
+            if slug == "project_performance" or not block.fragments:
+                continue
+            stitcher = stitchers.setdefault(id(block), Stitcher(slug, two_sided=slug in TWO_SIDED))
+            for fragment in block.fragments:
+                stitcher.add(fragment)
+            block.fragments.clear()
+
+    def build_table(self, block: TableBlock, stitcher: Stitcher | None = None) -> ExtractedTable:
         slug = block.match.slug
         if slug == "project_performance":
             unit_code, unit_name = unit_line(block.context)
@@ -75,8 +89,10 @@ class DocumentExtractor:
                 )
             ]
         else:
-            rows = stitch_rows(block.fragments, slug, two_sided=slug in TWO_SIDED)
-            records = build_records(slug, rows)
+            stitcher = stitcher or Stitcher(slug, two_sided=slug in TWO_SIDED)
+            for fragment in block.fragments:
+                stitcher.add(fragment)
+            records = build_records(slug, stitcher.rows)
         return ExtractedTable(type=slug, title=block.match.title, pages=block.pages, records=records)
 
     def _pages(self, pdf: object):  # type: ignore[no-untyped-def]

@@ -26,11 +26,14 @@ class TableBlock:
     match: TitleMatch
     title_page: int
     context: list[TextLine] = field(default_factory=list)
+    #: fragments not yet consumed by the extractor (it may drain them page by page)
     fragments: list[RawTable] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
 
-    @property
-    def pages(self) -> list[int]:
-        return sorted({t.page for t in self.fragments})
+    def add_fragment(self, table: RawTable) -> None:
+        self.fragments.append(table)
+        if table.page not in self.pages:
+            self.pages.append(table.page)
 
 
 @dataclass
@@ -55,11 +58,11 @@ class BlockFinder:
         self._prev_line = None
         if self._pending is not None:
             block, self._pending = self._pending, None
-            block.fragments.append(table)
+            block.add_fragment(table)
             self.blocks.append(block)
             self._current = block
         elif self._current is not None:
-            self._current.fragments.append(table)
+            self._current.add_fragment(table)
 
     def _take_line(self, line: TextLine) -> None:
         self.lines.append(line)

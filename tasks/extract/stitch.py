@@ -32,31 +32,50 @@ class DataRow:
 
 
 def stitch_rows(fragments: list[RawTable], slug: str, *, two_sided: bool) -> list[DataRow]:
-    rows: list[DataRow] = []
-    mapping: dict[int, ColumnKey] = {}
-    previous: RawTable | None = None
-    for i, table in enumerate(fragments):
-        header_rows = count_header_rows(table, slug)
-        own = map_columns(column_labels(table, header_rows), slug, two_sided=two_sided) if header_rows else {}
+    stitcher = Stitcher(slug, two_sided=two_sided)
+    for table in fragments:
+        stitcher.add(table)
+    return stitcher.rows
+
+
+class Stitcher:
+    """Stitches fragments as they arrive, so a page's cell grid can be dropped once it is read.
+
+    Only the previous fragment is kept (to match a headerless continuation by position);
+    everything else of a long table lives on as compact :class:`DataRow` values.
+    """
+
+    def __init__(self, slug: str, *, two_sided: bool) -> None:
+        self.slug = slug
+        self.two_sided = two_sided
+        self.rows: list[DataRow] = []
+        self.mapping: dict[int, ColumnKey] = {}
+        self.previous: RawTable | None = None
+
+    def add(self, table: RawTable) -> None:
+        header_rows = count_header_rows(table, self.slug)
+        labels = column_labels(table, header_rows)
+        own = map_columns(labels, self.slug, two_sided=self.two_sided) if header_rows else {}
         if own:
-            mapping = own
-        elif previous is not None and table.n_cols != previous.n_cols:
-            mapping = remap_by_position(mapping, previous, table)
-        first = True
+            self.mapping = own
+        elif self.previous is not None and table.n_cols != self.previous.n_cols:
+            self.mapping = remap_by_position(self.mapping, self.previous, table)
+        at_break = self.previous is not None
         for r in range(header_rows, table.n_rows):
             if is_numbering_row(table, r):
                 continue
-            row = read_row(table, r, mapping)
+            row = read_row(table, r, self.mapping)
             if row.blank():
                 continue
-            at_break = first and i > 0 and bool(rows)
-            if at_break and (is_split_remainder(row, mapping) or is_split_remainder(rows[-1], mapping)):
-                merge_into(rows[-1], row)
+            cut = at_break and bool(self.rows) and (
+                is_split_remainder(row, self.mapping) or is_split_remainder(self.rows[-1], self.mapping)
+            )
+            if cut:
+                merge_into(self.rows[-1], row)
             else:
-                rows.append(row)
-            first = False
-        previous = table
-    return rows
+                self.rows.append(row)
+            at_break = False
+        self.previous = table
 
 
 def read_row(table: RawTable, r: int, mapping: dict[int, ColumnKey]) -> DataRow:
