@@ -373,3 +373,20 @@ class TestSourcesAndFiles:
         assert counts["versions"] == {"accepted": 1, "in_review": 0, "waived": 0}
         assert counts["review_items"] == {"open": 1, "resolved": 0, "waived": 0}
         assert counts["documents"]["logical"] == 1
+
+
+def test_a_table_type_without_storage_is_refused_before_anything_is_written(repository: Repository) -> None:
+    from budget_etl.document import ExtractedTable
+
+    doc = make_document()
+    doc.tables.append(ExtractedTable("budget_rumours", "传闻表", [12], [{"item": "x"}]))
+    with pytest.raises(StoreError, match="budget_rumours"):
+        repository.accept_document(doc, [], report_uri=None)
+    assert count(repository, DocumentVersion) == 0
+
+
+def test_a_document_without_a_file_hash_is_refused(repository: Repository) -> None:
+    doc = make_document()
+    doc.document.sha256 = ""
+    with pytest.raises(StoreError, match="sha256"):
+        repository.accept_document(doc, [], report_uri=None)
