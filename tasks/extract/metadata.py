@@ -17,7 +17,8 @@ from tasks.extract.text import clean_cjk_digits, compact
 _YEAR_LINE = re.compile(r"预算年度[：:]?(\d{4})")
 _YEAR_TITLE = re.compile(r"(\d{4})年(?:度)?部门预算")
 _UNIT = re.compile(r"(?:金额)?单位[：:]([^\s，,;；)）]+)")
-_CODE_NAME = re.compile(r"^(?P<code>\d{3,})?(?P<name>[^\d：:\s].*)$")
+_CODE_NAME = re.compile(r"^(?P<code>\d{3,})?[-_—]?(?P<name>[^\d：:\s].*)$")
+_LABELLED_NAME = re.compile(r"^(?:编制|预算)?(?:部门|单位)(?:名称)?[：:](?P<name>\S+)$")
 _NOT_NAME = re.compile(r"预算年度|单位[：:]|截止|日期|时间|编制|审核|绩效目标|^注|^表")
 _COVER = re.compile(r"^(?P<name>.*?)(?:\d{4}年(?:度)?)?部门预算(?:绩效文本|信息公开)")
 _AUTHOR = re.compile(r"^(?P<name>.+?)编制$")
@@ -48,7 +49,11 @@ def department(blocks: list[TableBlock], lines: list[TextLine]) -> tuple[str | N
 
 
 def department_line(text: str) -> tuple[str | None, str] | None:
+    """``323 XX局`` → ("323", "XX局"); ``单位名称：XX局`` → (None, "XX局")."""
     line = compact(text)
+    labelled = _LABELLED_NAME.match(line)
+    if labelled and not labelled.group("name").endswith("元"):  # 单位：万元 is the money unit
+        return None, labelled.group("name")
     if not line or _NOT_NAME.search(line) or len(line) > 60:
         return None
     match = _CODE_NAME.match(line)

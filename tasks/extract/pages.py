@@ -109,7 +109,7 @@ def read_page(page: Any, settings: ExtractSettings) -> PageContent:
     chars = page.chars
     content = PageContent(number=page.page_number, width=float(page.width))
     content.char_count = len(chars)
-    content.cid_count = sum(1 for ch in chars if ch["text"].startswith("(cid:"))
+    content.cid_count = sum(1 for ch in chars if is_unmapped_glyph(ch["text"]))
     content.image_count = len(page.images)
     if not chars:
         return content
@@ -119,6 +119,11 @@ def read_page(page: Any, settings: ExtractSettings) -> PageContent:
     outside = [ch for ch in chars if not _inside_any(ch, boxes)]
     content.lines = group_lines(outside, content.number, settings)
     return content
+
+
+def is_unmapped_glyph(text: str) -> bool:
+    """A glyph the font could not map to Unicode: ``(cid:N)``, a private-use code point or U+FFFD."""
+    return text.startswith("(cid:") or (len(text) == 1 and ("\ue000" <= text <= "\uf8ff" or text == "\ufffd"))
 
 
 def to_raw_table(table: Any, page_number: int) -> RawTable:

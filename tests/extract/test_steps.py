@@ -197,3 +197,28 @@ def test_repeated_headers_and_numbering_rows_are_dropped_when_stitching() -> Non
     rows = stitch_rows([page1, page2], "general_budget_expenditure", two_sided=False)
     assert [r.values[(None, "line_no")] for r in rows] == ["1", "2", "3"]
     assert rows[-1].pages == [2]
+
+
+# metadata --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("323 示例县某某局", ("323", "示例县某某局")),
+        ("901示例县某某局", ("901", "示例县某某局")),
+        ("单位名称：示例县某某局", (None, "示例县某某局")),
+        ("单位：万元", None),
+        ("预算年度：2025", None),
+        ("截止时间：2024-12-31", None),
+    ],
+)
+def test_department_line(line: str, found: tuple | None) -> None:
+    from tasks.extract.metadata import department_line
+
+    assert department_line(line) == found
+
+
+def test_unmapped_glyphs() -> None:
+    from tasks.extract.pages import is_unmapped_glyph
+
+    assert is_unmapped_glyph("(cid:123)") and is_unmapped_glyph("\ue012") and is_unmapped_glyph("\ufffd")
+    assert not is_unmapped_glyph("预") and not is_unmapped_glyph("5")
