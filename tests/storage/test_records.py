@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storage.models import ExpenditureByFunction, FixedAsset
@@ -19,12 +19,14 @@ amounts = st.decimals(
 )
 
 
+@settings(deadline=None)  # no wall-clock deadline: CI shares two cores
 @given(amounts)
 def test_amount_text_as_printed_parses_to_the_same_number(value: Decimal) -> None:
     assert to_decimal(str(value)) == value
     assert to_decimal(f"{value:,}") == value  # thousands separators are removed
 
 
+@settings(deadline=None)  # no wall-clock deadline: CI shares two cores
 @given(amounts)
 def test_exported_amount_text_reads_back_to_the_stored_number(value: Decimal) -> None:
     text = format_decimal(value)
@@ -39,6 +41,7 @@ def test_two_decimals_are_kept_as_printed() -> None:
     assert format_decimal(None) == ""
 
 
+@settings(deadline=None)  # no wall-clock deadline: CI shares two cores
 @given(st.one_of(st.text(min_size=1).filter(lambda s: s.strip() != ""), st.booleans()))
 def test_non_numbers_go_to_extra_not_to_the_amount_column(value: object) -> None:
     try:
