@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.exc import SQLAlchemyError
 
-from budget_etl.errors import StoreError
+from budget_etl.errors import Reason, StoreError
 from storage.engine import describe_url, make_engine, store_error_from
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -65,8 +65,6 @@ def ensure_current(url: str) -> None:
     """Raise a clear error when the schema is behind the code (used before read-only commands)."""
     current = current_revision(url)
     if current != head_revision():
-        from budget_etl.errors import Reason
-
         raise StoreError(
             Reason.STORE_FAILED,
             f"database {describe_url(url)} is at schema {current or 'none'}, code expects "
