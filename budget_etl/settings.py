@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     cache_expiration_days: float = Field(
         default=30.0, gt=0, description="How long finished per-file work (keyed by sha256) is reused."
     )
+    demo_port: int = Field(
+        default=8765, ge=0, le=65535,
+        description="Port of the demo's local publisher (stable URLs make the second demo run a no-op).",
+    )
 
     # extraction limits (protect the worker from huge files)
     max_pages: int = Field(default=1000, gt=0)
