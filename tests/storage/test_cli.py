@@ -111,3 +111,34 @@ def test_db_upgrade_reports_the_revision(blank_db_url: str) -> None:
     assert code == 0 and json.loads(out)["revision"] == "0001"
     code, out, _ = invoke("db", "current", "--json", "--db", blank_db_url)
     assert json.loads(out)["revision"] == json.loads(out)["head"]
+
+
+def test_export_from_an_unmigrated_database_says_what_to_do(blank_db_url: str, tmp_path: Path) -> None:
+    code, _, err = invoke(
+        "export", "--table", "institutions", "--out", str(tmp_path / "x.csv"), "--db", blank_db_url
+    )
+    assert code == 2
+    assert "run `budget-etl db upgrade`" in err
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_export_parquet_to_a_file(db_url: str, queued: int, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    invoke("review", "waive", str(queued), "--reason", "ok", "--db", db_url)
+    target = tmp_path / "out" / "projects.parquet"
+    code, _, _ = invoke(
+        "export",
+        "--table",
+        "project_performance",
+        "--format",
+        "parquet",
+        "--out",
+        str(target),
+        "--db",
+        db_url,
+    )
+    assert code == 0
+    table = pq.read_table(target)
+    assert table.num_rows == 1
+    assert table.column("project_code").to_pylist() == ["99000000P00000000001"]
