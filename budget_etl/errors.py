@@ -21,6 +21,7 @@ class Stage(StrEnum):
 
 class Reason(StrEnum):
     # input files
+    FILE_NOT_FOUND = "file_not_found"  # a path given on the command line does not exist
     EMPTY_FILE = "empty_file"
     NOT_PDF = "not_pdf"
     UNSUPPORTED_FORMAT = "unsupported_format"  # DOC/DOCX/XLS/XLSX: recognised, not yet extracted
