@@ -19,6 +19,8 @@ from tasks.extract.text import compact
 from tasks.extract.titles import TitleMatch, match_title
 
 _PARAGRAPH = re.compile(r"[。；;]|^第.{1,3}部分|^[一二三四五六七八九十]+、")
+#: page-header lines a spreadsheet export may print *inside* the ruled area, above the header
+_CAPTION_META = re.compile(r"预算年度|^(金额)?单位[：:]|截止|^\d{3,}[^\d：:]+$")
 
 
 @dataclass
@@ -55,6 +57,9 @@ class BlockFinder:
                 self._take_line(item)
 
     def _take_table(self, table: RawTable) -> None:
+        table = self._peel_captions(table)
+        if table.n_rows == 0:
+            return
         self._prev_line = None
         if self._pending is not None:
             block, self._pending = self._pending, None
@@ -87,9 +92,40 @@ class BlockFinder:
             self._current = None
         self._prev_line = line
 
+    def _peel_captions(self, table: RawTable) -> RawTable:
+        """Title and page-header rows printed inside the table's top rows become lines again."""
+        k = 0
+        while k < table.n_rows:
+            texts = _row_texts(table, k)
+            if not texts:
+                break
+            joined = " ".join(texts)
+            is_title = len(texts) == 1 and match_title(joined, max_chars=self.settings.max_title_chars)
+            if not is_title and not all(_CAPTION_META.search(compact(t)) for t in texts):
+                break
+            top, bottom = table.row_bounds[k]
+            line = TextLine(page=table.page, text=joined, x0=table.bbox[0], x1=table.bbox[2], top=top,
+                            bottom=bottom, size=bottom - top, segments=texts)
+            self._take_line(line)
+            k += 1
+        if k == 0:
+            return table
+        return RawTable(page=table.page, bbox=(table.bbox[0], table.row_bounds[k - 1][1], *table.bbox[2:]),
+                        grid=table.grid[k:], row_bounds=table.row_bounds[k:], col_bounds=table.col_bounds)
+
     def _wraps(self, first: TextLine, second: TextLine) -> bool:
         return (
             first.page == second.page
             and 0 <= second.top - first.bottom <= self.settings.title_wrap_gap * max(first.size, second.size)
             and match_title(first.text, max_chars=self.settings.max_title_chars) is None
         )
+
+
+def _row_texts(table: RawTable, r: int) -> list[str]:
+    texts: list[str] = []
+    previous = None
+    for cell in table.grid[r]:
+        if cell is not None and cell is not previous and cell.text.strip():
+            texts.append(cell.text.strip())
+        previous = cell
+    return texts

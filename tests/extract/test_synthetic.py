@@ -196,3 +196,21 @@ def test_row_cut_with_its_number_printed_in_the_second_part() -> None:
     records = extract_document(story.render()).table("revenue_by_function").records
     assert [r["line_no"] for r in records] == [1, 2, 3, 4, 5]
     assert (records[2]["code"], records[2]["name"]) == ("299", head + tail)
+
+
+def test_title_and_page_header_printed_inside_the_ruled_area() -> None:
+    """Spreadsheet exports often rule the title and 单位 rows together with the table."""
+    header = [["序号", "科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+              ["栏次", "1", "2", "3", "4", "5"]]
+    caption = [["部门预算一般公共预算财政拨款支出表", "", "", "", "", ""],
+               ["901 示例县测试局", "", "", "预算年度：2026", "", "单位：万元"]]
+    body = [["1", "", "合计", "5.00", "2.00", "3.00"]]
+    spans = [((0, 0), (5, 0)), ((0, 1), (2, 1)), ((3, 1), (4, 1))]
+    story = Story().line("2026 年部门预算信息公开").table(caption + header + body, spans)
+    doc = extract_document(story.render())
+    table = doc.table("general_budget_expenditure")
+    assert table is not None and table.title == "部门预算一般公共预算财政拨款支出表"
+    assert [(r["line_no"], r["total"], r["project"]) for r in table.records] == [
+        (1, Decimal("5.00"), Decimal("3.00"))]
+    meta = doc.document
+    assert (meta.department_code, meta.budget_year, meta.unit) == ("901", 2026, "万元")
