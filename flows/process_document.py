@@ -7,6 +7,8 @@ one bad document never stops a batch and never leaves half its records behind.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from prefect import flow
 from prefect.runtime import flow_run
 
@@ -46,7 +48,9 @@ def process_document(
 ) -> DocumentOutcome:
     """Extract, validate and store one file already in the raw store (``refresh``: ignore cached work)."""
     settings = settings or get_settings()
-    cache = {"refresh_cache": True} if refresh else {}
+    cache: dict[str, object] = {"cache_expiration": timedelta(days=settings.cache_expiration_days)}
+    if refresh:
+        cache["refresh_cache"] = True
 
     extracted = configured(extract_tables, settings, **cache)(sha256, source_url, settings, return_state=True)
     if not extracted.is_completed():

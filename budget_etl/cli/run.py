@@ -1,9 +1,132 @@
-"""CLI commands: run (see the owning module's docstring once implemented)."""
+"""``budget-etl run``, ``budget-etl review retry`` and ``budget-etl demo``: the pipeline from the shell.
+
+Each command runs a real Prefect flow (``run_files``, ``retry_reviews``, ``ingest``) so a run by
+hand looks in the Prefect UI exactly like a scheduled one. Without ``PREFECT_API_URL`` Prefect
+starts a temporary local API for the run. Flows are imported inside the commands: the CLI starts
+fast, and ``demo`` can point ``PREFECT_HOME`` at ``data/prefect`` before Prefect loads.
+
+Exit codes: 0 every document accepted (or unchanged); 1 some document is in review or failed;
+2 the command itself could not run (missing file, unknown review item, database unreachable).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from budget_etl.cli.db import DbOption, JsonOption, database_url
+from budget_etl.cli.output import EXIT_FINDINGS, EXIT_OK, emit_json, fail
+from budget_etl.cli.review import review_app
+from budget_etl.errors import BudgetEtlError, Reason, ReviewError
+from budget_etl.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from flows.outcomes import DocumentOutcome, RunSummary
+
+
+def settings_for(db: str | None) -> Settings:
+    settings = get_settings()
+    return settings.model_copy(update={"database_url": db}) if db else settings
+
+
+def exit_code(summary: RunSummary) -> int:
+    totals = summary.totals()
+    return EXIT_FINDINGS if totals["in_review"] or totals["failed"] else EXIT_OK
+
+
+def describe(outcome: DocumentOutcome) -> str:
+    what = " ".join(str(p) for p in (outcome.department_name, outcome.budget_year) if p) or "-"
+    line = f"{outcome.status:<9} {outcome.source_url or outcome.sha256}  [{what}]"
+    if outcome.status in ("in_review", "failed"):
+        item = f" review item {outcome.review_item_id}:" if outcome.review_item_id else ""
+        line += f"\n          {item} {outcome.stage}/{outcome.reason}: {outcome.message}"
+    if outcome.report_uri:
+        line += f"\n          report: {outcome.report_uri}"
+    return line
+
+
+def print_summary(summary: RunSummary, *, as_json: bool) -> None:
+    if as_json:
+        emit_json(summary.to_dict())
+        return
+    for outcome in summary.outcomes:
+        typer.echo(describe(outcome))
+    totals = summary.totals()
+    typer.echo(
+        f"{totals['accepted']} accepted, {totals['in_review']} in review, {totals['failed']} failed, "
+        f"{totals['unchanged']} unchanged"
+    )
+
+
+def check_inputs(inputs: list[str]) -> None:
+    """Paths must exist before any flow starts (a typo is the user's error, not a review item)."""
+    for value in inputs:
+        if value.startswith(("http://", "https://")):
+            continue
+        if not Path(value).is_file():
+            raise BudgetEtlError(Reason.FILE_NOT_FOUND, f"no such file: {value}")
+
+
+def run_command(
+    inputs: Annotated[list[str], typer.Argument(help="PDF files and/or http(s) URLs.", show_default=False)],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Process files or URLs through the Prefect pipeline (extract → validate → store, or review)."""
+    try:
+        check_inputs(inputs)
+        from flows.run_files import run_files
+
+        summary = run_files(inputs=[str(Path(i).resolve()) if Path(i).is_file() else i for i in inputs],
+                            settings=settings_for(db))
+    except BudgetEtlError as exc:
+        fail(exc, as_json=as_json)
+    print_summary(summary, as_json=as_json)
+    raise typer.Exit(exit_code(summary))
+
+
+def retry_command(
+    item_ids: Annotated[list[int] | None, typer.Argument(help="Review item ids.", show_default=False)] = None,
+    all_open: Annotated[bool, typer.Option("--all", help="Retry every open review item.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Re-run review items from their stored file (or URL) through the same pipeline."""
+    try:
+        if bool(item_ids) == all_open:
+            raise ReviewError(Reason.INVALID_STATE, "give review item ids or --all (not both)")
+        from storage.repository import open_repository
+
+        repository = open_repository(database_url(db))
+        for item_id in item_ids or []:
+            repository.get_review(item_id)  # unknown id → a clear error before any work
+        from flows.retry_reviews import retry_reviews
+
+        summary = retry_reviews(item_ids=item_ids or None, settings=settings_for(db))
+    except BudgetEtlError as exc:
+        fail(exc, as_json=as_json)
+    print_summary(summary, as_json=as_json)
+    raise typer.Exit(exit_code(summary))
+
+
+def demo_command(as_json: JsonOption = False) -> None:
+    """Run the whole pipeline on the bundled samples from a local HTTP server (see README)."""
+    from budget_etl.demo import render_report, run_demo
+
+    try:
+        report = run_demo(get_settings())
+    except BudgetEtlError as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        typer.echo(render_report(report))
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app."""
+    """Add ``run`` and ``demo`` to the main app and ``retry`` to the ``review`` group."""
+    app.command("run")(run_command)
+    app.command("demo")(demo_command)
+    review_app.command("retry")(retry_command)

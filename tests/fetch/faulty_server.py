@@ -43,6 +43,14 @@ class Sleep:
 
 
 @dataclass(frozen=True)
+class Delay:
+    """Wait ``seconds`` (shorter than the client's timeout), then serve ``then``."""
+
+    seconds: float
+    then: Serve
+
+
+@dataclass(frozen=True)
 class Reset:
     """Drop the connection with a TCP RST before any response."""
 
@@ -69,7 +77,7 @@ class Huge:
     announce_length: bool = True
 
 
-Behaviour = Serve | Status | Sleep | Reset | Truncate | Redirect | Huge
+Behaviour = Serve | Status | Sleep | Delay | Reset | Truncate | Redirect | Huge
 
 LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
 
@@ -82,6 +90,8 @@ class FaultyServer:
         self.hits: dict[str, int] = defaultdict(int)
         self.request_headers: dict[str, list[dict[str, str]]] = defaultdict(list)
         self._lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0
         handler = type("Handler", (_Handler,), {"server_state": self})
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
@@ -110,6 +120,15 @@ class FaultyServer:
                 return None
             return script.pop(0) if len(script) > 1 else script[0]
 
+    def enter_request(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave_request(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
     def __enter__(self) -> FaultyServer:
         self._thread.start()
         return self
@@ -127,6 +146,13 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
     def do_GET(self) -> None:
+        self.server_state.enter_request()
+        try:
+            self._answer()
+        finally:
+            self.server_state.leave_request()
+
+    def _answer(self) -> None:
         path = self.path.split("?", 1)[0]
         behaviour = self.server_state.next_behaviour(path, {k.lower(): v for k, v in self.headers.items()})
         if behaviour is None:
@@ -138,6 +164,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif isinstance(behaviour, Sleep):
             time.sleep(behaviour.seconds)
             self.close_connection = True
+        elif isinstance(behaviour, Delay):
+            time.sleep(behaviour.seconds)
+            self._serve(behaviour.then)
         elif isinstance(behaviour, Reset):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
