@@ -34,7 +34,7 @@ from storage.models import (
     RecordBase,
 )
 from storage.records import format_decimal
-from storage.repository import EXPORTABLE_STATES
+from storage.repository import latest_versions
 
 #: every ``--table`` value: the dictionary's table types plus the indicators of project_performance
 EXPORT_TABLES: tuple[str, ...] = (*RECORD_MODELS, "project_indicators")
@@ -60,21 +60,6 @@ class ExportTable:
     columns: list[str]
     types: list[pa.DataType]
     rows: list[tuple[Any, ...]]
-
-
-def latest_versions() -> Select[tuple[int]]:
-    """Ids of the newest exportable version of each logical document."""
-    ranked = (
-        select(
-            DocumentVersion.id,
-            func.row_number()
-            .over(partition_by=DocumentVersion.document_id, order_by=DocumentVersion.version_no.desc())
-            .label("rank"),
-        )
-        .where(DocumentVersion.state.in_(EXPORTABLE_STATES))
-        .subquery()
-    )
-    return select(ranked.c.id).where(ranked.c.rank == 1)
 
 
 def record_fields(table_type: str) -> list[str]:

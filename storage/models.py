@@ -441,9 +441,7 @@ class FindingRow(Base):
     __tablename__ = "findings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int | None] = mapped_column(
-        _cascade("document_versions.id"), index=True
-    )
+    version_id: Mapped[int | None] = mapped_column(_cascade("document_versions.id"), index=True)
     review_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"), index=True)
     #: which attempt of the review item found it (evidence of earlier attempts is kept)
     attempt: Mapped[int | None]

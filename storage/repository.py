@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from budget_etl.document import DocumentMeta, ExtractedDocument, ExtractedTable
 from budget_etl.errors import Reason, ReviewError, Stage, StoreError
@@ -129,6 +130,21 @@ def is_unique_violation(exc: IntegrityError) -> bool:
     """A lost race on a unique key (retry finds the winner) vs. any other constraint (a real fault)."""
     text = str(exc.orig).lower()
     return "unique" in text or "duplicate key" in text
+
+
+def latest_versions() -> Select[tuple[int]]:
+    """Ids of the newest exportable version of each logical document."""
+    ranked = (
+        select(
+            DocumentVersion.id,
+            func.row_number()
+            .over(partition_by=DocumentVersion.document_id, order_by=DocumentVersion.version_no.desc())
+            .label("rank"),
+        )
+        .where(DocumentVersion.state.in_(EXPORTABLE_STATES))
+        .subquery()
+    )
+    return select(ranked.c.id).where(ranked.c.rank == 1)
 
 
 def _bulk_insert(model: type[Any]) -> Any:
@@ -766,6 +782,9 @@ class Repository:
                 "review_items": {status: int(reviews.get(status, 0)) for status in REVIEW_STATUSES},
                 "documents": {
                     "logical": int(session.scalar(select(func.count()).select_from(Document)) or 0),
+                    "exportable": int(
+                        session.scalar(select(func.count()).select_from(latest_versions().subquery())) or 0
+                    ),
                     "files": int(session.scalar(select(func.count()).select_from(FetchedFile)) or 0),
                 },
             }

@@ -373,6 +373,7 @@ class TestSourcesAndFiles:
         assert counts["versions"] == {"accepted": 1, "in_review": 0, "waived": 0}
         assert counts["review_items"] == {"open": 1, "resolved": 0, "waived": 0}
         assert counts["documents"]["logical"] == 1
+        assert counts["documents"]["exportable"] == 1
 
 
 def test_a_table_type_without_storage_is_refused_before_anything_is_written(repository: Repository) -> None:
