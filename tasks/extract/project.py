@@ -34,7 +34,7 @@ INDICATOR_LABELS: dict[str, str] = {
     "指标值设定依据": "basis",
 }
 _MONTHS = {3: "plan_mar", 6: "plan_jun", 10: "plan_oct", 12: "plan_dec"}
-_MONTH = re.compile(r"(\d{1,2})月")
+_MONTH = re.compile(r"(\d{1,2})月(?:底|末)?")
 
 
 @dataclass
@@ -43,7 +43,7 @@ class _State:
     indicator_cols: list[tuple[float, float, str]] = field(default_factory=list)
     months: list[tuple[float, float, str]] = field(default_factory=list)
     pending: str | None = None  # "plan" / "purpose": the next row holds values for a label row
-    budget_label: Cell | None = None
+    last_text: str | None = None  # "purpose" / "goals": the text field a page break may cut
 
 
 def build_project_record(
@@ -84,8 +84,12 @@ def read_form_row(
     if sum(1 for k in keys if k in INDICATOR_LABELS) >= 3:
         state.indicator_cols = [(c.bbox[0], c.bbox[2], INDICATOR_LABELS[k])
                                 for (_, c), k in zip(cells, keys, strict=True) if k in INDICATOR_LABELS]
-        state.pending = None
+        state.pending = state.last_text = None
         return True
+    months = _month_columns(cells)
+    if len(months) >= 2:  # the 3月底 / 6月底 … row, whatever is left of its (maybe cut) label
+        state.months, state.pending, state.last_text = months, "plan", None
+        return False
     if state.pending == "plan" and not label_row:
         for _, cell in cells:
             month = _column_at(state.months, cell)
@@ -94,9 +98,13 @@ def read_form_row(
         state.pending = None
         return False
     if state.pending == "purpose" and not label_row:
-        text = "\n".join(c.text for _, c in fresh if c.text.strip() and c is not state.budget_label)
-        rec["purpose"] = optional_text(text)
-        state.pending = None
+        rec["purpose"] = optional_text(_text_right_of_label(fresh))
+        state.pending, state.last_text = None, "purpose"
+        return False
+    if continuation and state.last_text and not state.indicator_cols and not label_row:
+        rest = _text_right_of_label(fresh)  # the part of a text row the page break pushed down
+        if rest:
+            rec[state.last_text] = optional_text(f"{rec[state.last_text] or ''}\n{rest}")
         return False
     if state.indicator_cols and not label_row:
         read_indicator(state, table, r, cells, continuation=continuation, max_unit_chars=max_unit_chars)
@@ -119,21 +127,14 @@ def read_label_values(state: _State, cells: list[tuple[int, Cell]], keys: list[s
             rec["fiscal_funds"] = parse_amount_or_none(nxt)
         elif key == "其他资金":
             rec["other_funds"] = parse_amount_or_none(nxt)
-        elif key.startswith("资金支出计划"):
-            state.months = [
-                (c.bbox[0], c.bbox[2], _MONTHS[int(m[1])])
-                for _, c in cells
-                if (m := _MONTH.search(compact(c.text))) and int(m[1]) in _MONTHS
-            ]
-            state.pending = "plan"
-            return
         elif key == "资金用途":
             rec["purpose"] = optional_text(nxt)
+            state.last_text = "purpose"
         elif key.startswith("预算规模"):
-            state.budget_label = cells[i][1]
             state.pending = "purpose"
         elif key in ("绩效目标", "年度绩效目标", "总体目标"):
             rec["goals"] = optional_text("\n".join(c.text for _, c in cells[i + 1:] if c.text.strip()))
+            state.last_text = "goals"
             return
 
 
@@ -161,6 +162,19 @@ def read_indicator(
     item["level1"] = level1
     item.update(_target_fields(item["target"], max_unit_chars))
     indicators.append(item)
+
+
+def _month_columns(cells: list[tuple[int, Cell]]) -> list[tuple[float, float, str]]:
+    return [
+        (c.bbox[0], c.bbox[2], _MONTHS[int(m[1])])
+        for _, c in cells
+        if (m := _MONTH.fullmatch(compact(c.text))) and int(m[1]) in _MONTHS
+    ]
+
+
+def _text_right_of_label(fresh: list[tuple[int, Cell]]) -> str:
+    """The text of a value row, without its label column (a merged label or a cut-off piece of one)."""
+    return "\n".join(c.text for col, c in fresh if col > 0 and c.text.strip())
 
 
 def _target_fields(target: str | None, max_unit_chars: int) -> Record:

@@ -214,3 +214,35 @@ def test_title_and_page_header_printed_inside_the_ruled_area() -> None:
         (1, Decimal("5.00"), Decimal("3.00"))]
     meta = doc.document
     assert (meta.department_code, meta.budget_year, meta.unit) == ("901", 2026, "万元")
+
+
+def test_project_form_rows_cut_by_a_page_break() -> None:
+    """A word processor cuts the 资金支出计划 label and a long 绩效目标 between two pages."""
+    goals_head, goals_tail = "1.按期完成示例工作，", "2.提高服务质量。"
+    top = [
+        ["项目编码", "990001260000000003", "", "项目名称", "示例经费", "", ""],
+        [para("预算规模及资金用途"), "预算数", "8.00", "其中：财政资金", "8.00", "其他资金", ""],
+        ["", para(PURPOSE), "", "", "", "", ""],
+        ["资金支出计", "3月底", "6月底", "", "10月底", "12月底", ""],
+    ]
+    top_spans = [((1, 0), (2, 0)), ((4, 0), (6, 0)), ((0, 1), (0, 2)), ((1, 2), (6, 2)), ((2, 3), (3, 3)),
+                 ((5, 3), (6, 3))]
+    bottom = [
+        ["划（%）", "", "25%", "", "60%", "100%", ""],
+        ["绩效目标", goals_head, "", "", "", "", ""],
+    ]
+    rest = [
+        ["", goals_tail, "", "", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据", ""],
+        ["产出指标", "数量指标", "完成数量", "完成数量", "≥3 个", "工作计划", ""],
+    ]
+    bottom_spans = [((2, 0), (3, 0)), ((5, 0), (6, 0)), ((1, 1), (6, 1))]
+    rest_spans = [((1, 0), (6, 0)), ((5, 1), (6, 1)), ((5, 2), (6, 2))]
+    widths = [80, 70, 80, 80, 70, 70, 10]
+    story = Story().line("3.示例经费绩效目标表").table(top, top_spans, widths).page_break()
+    story.table(bottom, bottom_spans, widths).page_break().table(rest, rest_spans, widths)
+    record = extract_document(story.render()).table("project_performance").records[0]
+    assert [record[k] for k in ("plan_mar", "plan_jun", "plan_oct", "plan_dec")] == [None, 25, 60, 100]
+    assert record["purpose"] == PURPOSE
+    assert record["goals"].replace(" ", "") == goals_head + goals_tail
+    assert [i["target_value"] for i in record["indicators"]] == [3]
