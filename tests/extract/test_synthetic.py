@@ -246,3 +246,14 @@ def test_project_form_rows_cut_by_a_page_break() -> None:
     assert record["purpose"] == PURPOSE
     assert record["goals"].replace(" ", "") == goals_head + goals_tail
     assert [i["target_value"] for i in record["indicators"]] == [3]
+
+
+def test_continuation_page_without_a_repeated_header() -> None:
+    rows = revenue_rows(6)
+    story = Story().line("部门预算收入总表", 14)
+    story.table(REVENUE_HEADER + rows[:3], REVENUE_SPANS, REVENUE_WIDTHS).page_break()
+    story.line("单位：万元").table(rows[3:], widths=REVENUE_WIDTHS)
+    table = extract_document(story.render()).table("revenue_by_function")
+    assert table is not None and table.pages == [1, 2]
+    assert [(r["line_no"], r["code"]) for r in table.records][3:] == [(4, "204"), (5, "205"), (6, "206")]
+    assert table.records[-1]["fiscal_appropriation"] == Decimal("9.00")
