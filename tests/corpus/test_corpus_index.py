@@ -133,7 +133,7 @@ def test_pdf_prints_each_table_where_the_golden_file_says(
 ) -> None:
     """Titles sit on the first page of the table (or alone at the foot of the page before);
     codes and amounts of every record are printed on the table's pages."""
-    pages = [squash(t) for t in page_texts[stem]]
+    pages = [squash(t).replace(",", "") for t in page_texts[stem]]  # variant b prints 16,500.49
     for table in golden(stem)["tables"]:
         first = table["pages"][0]
         near = "".join(pages[max(0, first - 2) : first])
