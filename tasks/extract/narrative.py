@@ -1,14 +1,18 @@
 """Running text outside the tables, as paragraphs per page, for narrative-vs-table checks.
 
-Lines are joined into a paragraph while a line runs to the right edge of the text (it
-wrapped); a short line ends the paragraph. CJK wrap gaps are removed by ``clean_text``.
+Lines are joined into a paragraph while a line runs (nearly) to the right edge of the text:
+it wrapped. A line that stops clearly short, or stops short after 。/：/；, ends the
+paragraph. Gaps between CJK characters and between a figure and its unit (``16500.49 万元``,
+an artefact of font switching) are removed so narrative figures read as printed.
 """
 
 from __future__ import annotations
 
 from budget_etl.document import NarrativeBlock
 from tasks.extract.pages import TextLine
-from tasks.extract.text import clean_text
+from tasks.extract.text import clean_cjk_digits
+
+_TERMINAL = tuple("。！？：；:;")
 
 
 def build_narrative(lines: list[TextLine], *, slack: float) -> list[NarrativeBlock]:
@@ -22,11 +26,12 @@ def build_narrative(lines: list[TextLine], *, slack: float) -> list[NarrativeBlo
         current: list[str] = []
         for line in page_lines:
             current.append(line.text)
-            if line.x1 < right - slack:
-                paragraphs.append(clean_text("\n".join(current)))
+            short = line.x1 < right - slack
+            if (short and line.text.rstrip().endswith(_TERMINAL)) or line.x1 < right - 6 * line.size:
+                paragraphs.append(clean_cjk_digits("\n".join(current)))
                 current = []
         if current:
-            paragraphs.append(clean_text("\n".join(current)))
+            paragraphs.append(clean_cjk_digits("\n".join(current)))
         text = "\n".join(p for p in paragraphs if p)
         if text:
             blocks.append(NarrativeBlock(page=page, text=text))
