@@ -25,6 +25,7 @@ from budget_etl.contract import INDICATOR_FIELDS, TABLE_TYPES
 from budget_etl.errors import Reason, StoreError
 from storage.engine import store_error_from
 from storage.models import (
+    EXPORTABLE_STATES,
     RECORD_MODELS,
     Document,
     DocumentTable,
@@ -34,7 +35,6 @@ from storage.models import (
     RecordBase,
 )
 from storage.records import format_decimal
-from storage.repository import latest_versions
 
 #: every ``--table`` value: the dictionary's table types plus the indicators of project_performance
 EXPORT_TABLES: tuple[str, ...] = (*RECORD_MODELS, "project_indicators")
@@ -51,6 +51,21 @@ DOCUMENT_COLUMNS = (
     "sha256",
 )
 LINEAGE_COLUMNS = ("table_title", "row_index", "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom")
+
+
+def latest_versions() -> Select[tuple[int]]:
+    """Ids of the newest exportable version of each logical document."""
+    ranked = (
+        select(
+            DocumentVersion.id,
+            func.row_number()
+            .over(partition_by=DocumentVersion.document_id, order_by=DocumentVersion.version_no.desc())
+            .label("rank"),
+        )
+        .where(DocumentVersion.state.in_(EXPORTABLE_STATES))
+        .subquery()
+    )
+    return select(ranked.c.id).where(ranked.c.rank == 1)
 
 
 @dataclass(frozen=True)

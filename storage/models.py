@@ -48,6 +48,8 @@ NUMBER = Numeric(18, 4)
 JSON_OR_NULL = JSON(none_as_null=True)
 
 VERSION_STATES = ("in_review", "accepted", "waived")
+#: version states whose records are visible in exports ("latest" = newest of these per document)
+EXPORTABLE_STATES = ("accepted", "waived")
 REVIEW_STATUSES = ("open", "resolved", "waived")
 SIDES = ("revenue", "expenditure")
 

@@ -16,150 +16,59 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
 
-from budget_etl.document import DocumentMeta, ExtractedDocument, ExtractedTable
-from budget_etl.errors import Reason, ReviewError, Stage, StoreError
+from budget_etl.document import ExtractedDocument
+from budget_etl.errors import Reason, ReviewError, Stage
 from budget_etl.findings import Finding
 from budget_etl.settings import get_settings
+from storage.audit import record_change
 from storage.engine import make_engine, store_error_from
+from storage.export import latest_versions
 from storage.models import (
-    RECORD_MODELS,
-    AuditEntry,
+    EXPORTABLE_STATES,
     Document,
-    DocumentTable,
     DocumentVersion,
     FetchedFile,
     FetchLog,
-    FindingRow,
-    ProjectIndicator,
-    ProjectPerformance,
     Publisher,
-    RecordBase,
     ReviewItem,
     Source,
 )
-from storage.records import indicator_values, jsonable, lineage_values, record_values
+from storage.review_queue import (
+    REVIEW_STATUSES,
+    ReviewDetail,
+    ReviewSummary,
+    describe,
+    find_item,
+    resolve_open_items,
+    subject_of,
+    summarize,
+)
+from storage.versions import add_findings, require_sha256, write_version
+
+__all__ = [
+    "FETCH_OUTCOMES",
+    "REVIEW_STATUSES",
+    "Repository",
+    "ReviewDetail",
+    "ReviewSummary",
+    "open_repository",
+]
 
 FETCH_OUTCOMES = ("downloaded", "not_modified", "failed")
-REVIEW_STATUSES = ("open", "resolved", "waived")
-#: version states whose records are visible in exports
-EXPORTABLE_STATES = ("accepted", "waived")
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class ReviewSummary:
-    """One row of ``review list``."""
-
-    id: int
-    status: str
-    stage: str
-    reason: str
-    message: str
-    attempts: int
-    sha256: str | None
-    source_url: str | None
-    department_name: str | None
-    budget_year: int | None
-    created_at: str
-    updated_at: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class ReviewDetail:
-    """Everything a reviewer needs for ``review show``: why, evidence, links, history."""
-
-    item: ReviewSummary
-    raw_uri: str | None
-    report_uri: str | None
-    version_id: int | None
-    version_state: str | None
-    resolution: str | None
-    findings: list[dict[str, Any]] = field(default_factory=list)
-    history: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out.update(out.pop("item"))
-        return out
-
-
-def require_sha256(value: str | None) -> str:
-    """A version is identified by its file's hash; without one "exactly once" cannot hold."""
-    if not value or len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
-        raise StoreError(
-            Reason.STORE_FAILED, f"the document has no valid sha256 ({value!r}); it cannot be stored once"
-        )
-    return value
-
-
-def subject_of(sha256: str | None, source_url: str | None) -> str:
-    """What a review item is about: the file, or — when nothing was fetched — the URL."""
-    if sha256:
-        return sha256
-    if source_url:
-        return f"url:{source_url}"
-    raise StoreError(Reason.STORE_FAILED, "a review item needs the file's sha256 or its source URL")
-
-
-def natural_key(meta: DocumentMeta, publisher_id: int | None) -> str:
-    """The logical document: same publisher, kind, department and year → same document.
-
-    A document whose department cannot be read is its own document (keyed by its hash), so two
-    unreadable-department files never merge into one.
-    """
-    department = meta.department_name or (f"code:{meta.department_code}" if meta.department_code else None)
-    department = department or f"sha256:{meta.sha256}"
-    year = "" if meta.budget_year is None else str(meta.budget_year)
-    return f"{publisher_id or ''}|{meta.kind}|{department}|{year}"
 
 
 def is_unique_violation(exc: IntegrityError) -> bool:
     """A lost race on a unique key (retry finds the winner) vs. any other constraint (a real fault)."""
     text = str(exc.orig).lower()
     return "unique" in text or "duplicate key" in text
-
-
-def latest_versions() -> Select[tuple[int]]:
-    """Ids of the newest exportable version of each logical document."""
-    ranked = (
-        select(
-            DocumentVersion.id,
-            func.row_number()
-            .over(partition_by=DocumentVersion.document_id, order_by=DocumentVersion.version_no.desc())
-            .label("rank"),
-        )
-        .where(DocumentVersion.state.in_(EXPORTABLE_STATES))
-        .subquery()
-    )
-    return select(ranked.c.id).where(ranked.c.rank == 1)
-
-
-def _bulk_insert(model: type[Any]) -> Any:
-    """A Core multi-row INSERT … RETURNING id (ids in input order).
-
-    Core, not the ORM's bulk path: the ORM splits a batch wherever rows differ in which values
-    are None, which turns one statement into hundreds. RETURNING makes SQLAlchemy send the rows
-    as multi-row VALUES batches on both SQLite and PostgreSQL.
-    """
-    table = model.__table__
-    return table.insert().returning(table.c.id, sort_by_parameter_order=True)
-
-
-def _iso(value: datetime | None) -> str:
-    return value.isoformat(timespec="seconds") if value else ""
 
 
 class Repository:
@@ -201,29 +110,9 @@ class Repository:
                 raise store_error_from(exc, doing=doing) from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _audit(
-        self,
-        session: Session,
-        *,
-        entity: str,
-        entity_id: int,
-        action: str,
-        from_state: str | None,
-        to_state: str | None,
-        reason: str | None,
-        actor: str | None = None,
-    ) -> None:
-        session.add(
-            AuditEntry(
-                entity=entity,
-                entity_id=entity_id,
-                action=action,
-                from_state=from_state,
-                to_state=to_state,
-                actor=actor or self.actor,
-                reason=reason,
-            )
-        )
+    def _audit(self, session: Session, *, actor: str | None = None, **change: Any) -> None:
+        """An audit row for a change made in ``session``, by ``actor`` or the pipeline's own name."""
+        record_change(session, actor=actor or self.actor, **change)
 
     # --- sources and fetches ------------------------------------------------------------------
 
@@ -382,11 +271,11 @@ class Repository:
         def work(session: Session) -> int:
             version = session.scalar(select(DocumentVersion).where(DocumentVersion.sha256 == sha256))
             if version is not None and version.state in EXPORTABLE_STATES:
-                self._resolve_open_items(session, doc.document, version.id)
+                resolve_open_items(session, doc.document, version.id, actor=self.actor)
                 return version.id
             from_state = version.state if version is not None else None
-            version = self._write_version(session, doc, version, state="accepted", report_uri=report_uri)
-            self._add_findings(session, findings, version_id=version.id)
+            version = write_version(session, doc, version, state="accepted", report_uri=report_uri)
+            add_findings(session, findings, version_id=version.id)
             warnings = sum(1 for f in findings if f.severity.value == "warning")
             self._audit(
                 session,
@@ -397,194 +286,10 @@ class Repository:
                 to_state="accepted",
                 reason=f"passed all stages ({warnings} warning(s) kept)",
             )
-            self._resolve_open_items(session, doc.document, version.id)
+            resolve_open_items(session, doc.document, version.id, actor=self.actor)
             return version.id
 
         return self._write(f"storing document {sha256}", work)
-
-    def _write_version(
-        self,
-        session: Session,
-        doc: ExtractedDocument,
-        version: DocumentVersion | None,
-        *,
-        state: str,
-        report_uri: str | None,
-    ) -> DocumentVersion:
-        """Create the version (or clear and refill an ``in_review`` one) with all its records."""
-        meta = doc.document
-        if version is None:
-            document = self._document_for(session, meta)
-            last = session.scalar(
-                select(func.max(DocumentVersion.version_no)).where(DocumentVersion.document_id == document.id)
-            )
-            version = DocumentVersion(
-                document_id=document.id,
-                sha256=meta.sha256,
-                version_no=(last or 0) + 1,
-                state=state,
-                source_url=meta.source_url,
-                page_count=meta.page_count,
-                unit=meta.unit,
-                report_uri=report_uri,
-            )
-            session.add(version)
-            session.flush()  # claims the sha256 now: a concurrent writer of the same file fails here
-        else:
-            self._clear_version(session, version.id)
-            version.state = state
-            version.page_count = meta.page_count
-            version.unit = meta.unit
-            version.source_url = meta.source_url or version.source_url
-            version.report_uri = report_uri or version.report_uri
-        self._add_tables(session, version.id, doc.tables)
-        session.flush()
-        return version
-
-    def _document_for(self, session: Session, meta: DocumentMeta) -> Document:
-        publisher_id = None
-        if meta.source_url:
-            publisher_id = session.scalar(select(Source.publisher_id).where(Source.url == meta.source_url))
-        key = natural_key(meta, publisher_id)
-        document = session.scalar(select(Document).where(Document.natural_key == key))
-        if document is not None:
-            # serialise version numbering per document (PostgreSQL; SQLite's BEGIN IMMEDIATE already does)
-            session.execute(select(Document.id).where(Document.id == document.id).with_for_update())
-        else:
-            document = Document(
-                natural_key=key,
-                publisher_id=publisher_id,
-                kind=meta.kind,
-                department_code=meta.department_code,
-                department_name=meta.department_name,
-                budget_year=meta.budget_year,
-            )
-            session.add(document)
-            session.flush()
-        return document
-
-    def _clear_version(self, session: Session, version_id: int) -> None:
-        """Remove an unaccepted version's content before it is written again (children first)."""
-        session.execute(delete(ProjectIndicator).where(ProjectIndicator.version_id == version_id))
-        for model in RECORD_MODELS.values():
-            session.execute(delete(model).where(model.version_id == version_id))
-        session.execute(delete(DocumentTable).where(DocumentTable.version_id == version_id))
-        session.execute(delete(FindingRow).where(FindingRow.version_id == version_id))
-
-    def _add_tables(self, session: Session, version_id: int, tables: list[ExtractedTable]) -> None:
-        """All tables, records and indicators of a version in a handful of multi-row INSERTs.
-
-        One statement per record type rather than per table keeps a document's write to a few
-        round trips, which is what matters on a networked PostgreSQL.
-        """
-        unknown = sorted({t.type for t in tables} - set(RECORD_MODELS))
-        if unknown:
-            raise StoreError(Reason.STORE_FAILED, f"no storage for table type(s): {', '.join(unknown)}")
-        if not tables:
-            return
-        table_ids = session.scalars(
-            _bulk_insert(DocumentTable),
-            [
-                {
-                    "version_id": version_id,
-                    "position": position,
-                    "type": table.type,
-                    "title": table.title,
-                    "pages": list(table.pages),
-                    "record_count": len(table.records),
-                }
-                for position, table in enumerate(tables)
-            ],
-        ).all()
-        rows: dict[type[RecordBase], list[dict[str, Any]]] = {}
-        projects: list[dict[str, Any]] = []
-        for table_id, table in zip(table_ids, tables, strict=True):
-            model = RECORD_MODELS[table.type]
-            for index, record in enumerate(table.records):
-                values = {
-                    **record_values(model, record, skip=("indicators",)),
-                    **lineage_values(record, table.pages),
-                    "version_id": version_id,
-                    "table_id": table_id,
-                    "row_index": index,
-                }
-                if model is ProjectPerformance:
-                    projects.append(record)
-                rows.setdefault(model, []).append(values)
-        for model, values in rows.items():
-            if model is not ProjectPerformance:
-                session.execute(_bulk_insert(model), values)
-        if projects:
-            self._add_projects(session, version_id, rows[ProjectPerformance], projects)
-
-    def _add_projects(
-        self, session: Session, version_id: int, values: list[dict[str, Any]], records: list[dict[str, Any]]
-    ) -> None:
-        """Projects in one INSERT … RETURNING (ids in input order), then all their indicators."""
-        project_ids = session.scalars(_bulk_insert(ProjectPerformance), values).all()
-        indicators = [
-            {
-                **indicator_values(indicator),
-                "project_id": project_id,
-                "version_id": version_id,
-                "position": position,
-            }
-            for project_id, record in zip(project_ids, records, strict=True)
-            for position, indicator in enumerate(record.get("indicators") or [])
-        ]
-        if indicators:
-            session.execute(_bulk_insert(ProjectIndicator), indicators)
-
-    def _add_findings(
-        self,
-        session: Session,
-        findings: list[Finding],
-        *,
-        version_id: int | None = None,
-        review_item_id: int | None = None,
-        attempt: int | None = None,
-    ) -> None:
-        for position, finding in enumerate(findings):
-            session.add(
-                FindingRow(
-                    version_id=version_id,
-                    review_item_id=review_item_id,
-                    attempt=attempt,
-                    position=position,
-                    check=finding.check,
-                    severity=finding.severity.value,
-                    message=finding.message,
-                    table_type=finding.table,
-                    line_no=finding.line_no,
-                    project_code=finding.project_code,
-                    field=finding.field,
-                    expected=jsonable(finding.expected),
-                    actual=jsonable(finding.actual),
-                    pages=list(finding.pages) or None,
-                )
-            )
-
-    def _resolve_open_items(self, session: Session, meta: DocumentMeta, version_id: int) -> None:
-        """A passing run closes the file's open item (and a fetch-failure item of its URL)."""
-        subjects = [meta.sha256] + ([f"url:{meta.source_url}"] if meta.source_url else [])
-        items = session.scalars(
-            select(ReviewItem)
-            .where(ReviewItem.subject.in_(subjects), ReviewItem.status == "open")
-            .with_for_update()
-        ).all()
-        for item in items:
-            item.status = "resolved"
-            item.version_id = version_id
-            item.resolution = "a later run passed every stage"
-            self._audit(
-                session,
-                entity="review_item",
-                entity_id=item.id,
-                action="resolve",
-                from_state="open",
-                to_state="resolved",
-                reason=item.resolution,
-            )
 
     # --- review queue ------------------------------------------------------------------------
 
@@ -617,9 +322,7 @@ class Repository:
             if doc is not None and sha256:
                 version = session.scalar(select(DocumentVersion).where(DocumentVersion.sha256 == sha256))
                 if version is None or version.state == "in_review":
-                    version = self._write_version(
-                        session, doc, version, state="in_review", report_uri=report_uri
-                    )
+                    version = write_version(session, doc, version, state="in_review", report_uri=report_uri)
                 version_id = version.id
             raw_uri = None
             if sha256:
@@ -654,7 +357,7 @@ class Repository:
                 item.version_id = version_id or item.version_id
                 item.source_url = item.source_url or source_url
                 action = "attempt_failed"
-            self._add_findings(session, findings, review_item_id=item.id, attempt=item.attempts)
+            add_findings(session, findings, review_item_id=item.id, attempt=item.attempts)
             self._audit(
                 session,
                 entity="review_item",
@@ -676,12 +379,12 @@ class Repository:
             query = select(ReviewItem).order_by(ReviewItem.id)
             if status is not None:
                 query = query.where(ReviewItem.status == status)
-            return [self._summary(session, item) for item in session.scalars(query)]
+            return [summarize(session, item) for item in session.scalars(query)]
 
     def get_review(self, item_id: int) -> ReviewDetail:
         """The item with its latest findings and audit history; ``ReviewError`` if absent."""
         with self._session(f"reading review item {item_id}") as session:
-            return self._detail(session, self._item(session, item_id))
+            return describe(session, find_item(session, item_id))
 
     def waive_review(self, item_id: int, *, reason: str, actor: str) -> ReviewDetail:
         """Accept an open item despite its findings: its version (if any) becomes ``waived``.
@@ -695,7 +398,7 @@ class Repository:
             raise ReviewError(Reason.INVALID_STATE, "a waive needs the name of who waives it")
 
         def work(session: Session) -> ReviewDetail:
-            item = self._item(session, item_id, lock=True)
+            item = find_item(session, item_id, lock=True)
             if item.status != "open":
                 raise ReviewError(
                     Reason.INVALID_STATE,
@@ -728,7 +431,7 @@ class Repository:
                         actor=actor,
                     )
             session.flush()
-            return self._detail(session, item)
+            return describe(session, item)
 
         return self._write(f"waiving review item {item_id}", work)
 
@@ -740,7 +443,7 @@ class Repository:
         """
 
         def work(session: Session) -> tuple[str | None, str | None, str | None]:
-            item = self._item(session, item_id)
+            item = find_item(session, item_id)
             if item.status != "open":
                 raise ReviewError(
                     Reason.INVALID_STATE,
@@ -788,91 +491,6 @@ class Repository:
                     "files": int(session.scalar(select(func.count()).select_from(FetchedFile)) or 0),
                 },
             }
-
-    # --- review helpers ----------------------------------------------------------------------
-
-    def _item(self, session: Session, item_id: int, *, lock: bool = False) -> ReviewItem:
-        query = select(ReviewItem).where(ReviewItem.id == item_id)
-        item = session.scalar(query.with_for_update() if lock else query)
-        if item is None:
-            raise ReviewError(Reason.UNKNOWN_REVIEW_ITEM, f"there is no review item {item_id}")
-        return item
-
-    def _summary(self, session: Session, item: ReviewItem) -> ReviewSummary:
-        department, year = None, None
-        if item.version_id is not None:
-            row = session.execute(
-                select(Document.department_name, Document.budget_year)
-                .join(DocumentVersion, DocumentVersion.document_id == Document.id)
-                .where(DocumentVersion.id == item.version_id)
-            ).first()
-            if row is not None:
-                department, year = row
-        return ReviewSummary(
-            id=item.id,
-            status=item.status,
-            stage=item.stage,
-            reason=item.reason,
-            message=item.message,
-            attempts=item.attempts,
-            sha256=item.sha256,
-            source_url=item.source_url,
-            department_name=department,
-            budget_year=year,
-            created_at=_iso(item.created_at),
-            updated_at=_iso(item.updated_at),
-        )
-
-    def _detail(self, session: Session, item: ReviewItem) -> ReviewDetail:
-        findings = session.scalars(
-            select(FindingRow)
-            .where(FindingRow.review_item_id == item.id, FindingRow.attempt == item.attempts)
-            .order_by(FindingRow.position)
-        ).all()
-        history = session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.entity == "review_item", AuditEntry.entity_id == item.id)
-            .order_by(AuditEntry.id)
-        ).all()
-        version_state = None
-        if item.version_id is not None:
-            version_state = session.scalar(
-                select(DocumentVersion.state).where(DocumentVersion.id == item.version_id)
-            )
-        return ReviewDetail(
-            item=self._summary(session, item),
-            raw_uri=item.raw_uri,
-            report_uri=item.report_uri,
-            version_id=item.version_id,
-            version_state=version_state,
-            resolution=item.resolution,
-            findings=[
-                {
-                    "check": f.check,
-                    "severity": f.severity,
-                    "message": f.message,
-                    "table": f.table_type,
-                    "line_no": f.line_no,
-                    "project_code": f.project_code,
-                    "field": f.field,
-                    "expected": f.expected,
-                    "actual": f.actual,
-                    "pages": f.pages or [],
-                }
-                for f in findings
-            ],
-            history=[
-                {
-                    "at": _iso(a.at),
-                    "action": a.action,
-                    "from_state": a.from_state,
-                    "to_state": a.to_state,
-                    "actor": a.actor,
-                    "reason": a.reason,
-                }
-                for a in history
-            ],
-        )
 
 
 def open_repository(url: str | None = None, *, migrate: bool = True, actor: str = "budget-etl") -> Repository:

@@ -1,0 +1,228 @@
+"""Writing one document version: the body of the one transaction that stores a document.
+
+Why separate from ``Repository``: this is the part that must be all-or-nothing and fast, and it
+has no policy of its own (the repository decides *when* a version is written and in what state).
+Everything here runs inside the caller's session; nothing commits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from budget_etl.document import DocumentMeta, ExtractedDocument, ExtractedTable
+from budget_etl.errors import Reason, StoreError
+from budget_etl.findings import Finding
+from storage.models import (
+    RECORD_MODELS,
+    Document,
+    DocumentTable,
+    DocumentVersion,
+    FindingRow,
+    ProjectIndicator,
+    ProjectPerformance,
+    RecordBase,
+    Source,
+)
+from storage.records import indicator_values, jsonable, lineage_values, record_values
+
+
+def require_sha256(value: str | None) -> str:
+    """A version is identified by its file's hash; without one "exactly once" cannot hold."""
+    if not value or len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise StoreError(
+            Reason.STORE_FAILED, f"the document has no valid sha256 ({value!r}); it cannot be stored once"
+        )
+    return value
+
+
+def natural_key(meta: DocumentMeta, publisher_id: int | None) -> str:
+    """The logical document: same publisher, kind, department and year → same document.
+
+    A document whose department cannot be read is its own document (keyed by its hash), so two
+    unreadable-department files never merge into one.
+    """
+    department = meta.department_name or (f"code:{meta.department_code}" if meta.department_code else None)
+    department = department or f"sha256:{meta.sha256}"
+    year = "" if meta.budget_year is None else str(meta.budget_year)
+    return f"{publisher_id or ''}|{meta.kind}|{department}|{year}"
+
+
+def _bulk_insert(model: type[Any]) -> Any:
+    """A Core multi-row INSERT … RETURNING id (ids in input order).
+
+    Core, not the ORM's bulk path: the ORM splits a batch wherever rows differ in which values
+    are None, which turns one statement into hundreds. RETURNING makes SQLAlchemy send the rows
+    as multi-row VALUES batches on both SQLite and PostgreSQL.
+    """
+    table = model.__table__
+    return table.insert().returning(table.c.id, sort_by_parameter_order=True)
+
+
+def write_version(
+    session: Session,
+    doc: ExtractedDocument,
+    version: DocumentVersion | None,
+    *,
+    state: str,
+    report_uri: str | None,
+) -> DocumentVersion:
+    """Create the version (or clear and refill an ``in_review`` one) with all its records."""
+    meta = doc.document
+    if version is None:
+        document = document_for(session, meta)
+        last = session.scalar(
+            select(func.max(DocumentVersion.version_no)).where(DocumentVersion.document_id == document.id)
+        )
+        version = DocumentVersion(
+            document_id=document.id,
+            sha256=meta.sha256,
+            version_no=(last or 0) + 1,
+            state=state,
+            source_url=meta.source_url,
+            page_count=meta.page_count,
+            unit=meta.unit,
+            report_uri=report_uri,
+        )
+        session.add(version)
+        session.flush()  # claims the sha256 now: a concurrent writer of the same file fails here
+    else:
+        clear_version(session, version.id)
+        version.state = state
+        version.page_count = meta.page_count
+        version.unit = meta.unit
+        version.source_url = meta.source_url or version.source_url
+        version.report_uri = report_uri or version.report_uri
+    add_tables(session, version.id, doc.tables)
+    session.flush()
+    return version
+
+
+def document_for(session: Session, meta: DocumentMeta) -> Document:
+    publisher_id = None
+    if meta.source_url:
+        publisher_id = session.scalar(select(Source.publisher_id).where(Source.url == meta.source_url))
+    key = natural_key(meta, publisher_id)
+    document = session.scalar(select(Document).where(Document.natural_key == key))
+    if document is not None:
+        # serialise version numbering per document (PostgreSQL; SQLite's BEGIN IMMEDIATE already does)
+        session.execute(select(Document.id).where(Document.id == document.id).with_for_update())
+    else:
+        document = Document(
+            natural_key=key,
+            publisher_id=publisher_id,
+            kind=meta.kind,
+            department_code=meta.department_code,
+            department_name=meta.department_name,
+            budget_year=meta.budget_year,
+        )
+        session.add(document)
+        session.flush()
+    return document
+
+
+def clear_version(session: Session, version_id: int) -> None:
+    """Remove an unaccepted version's content before it is written again (children first)."""
+    session.execute(delete(ProjectIndicator).where(ProjectIndicator.version_id == version_id))
+    for model in RECORD_MODELS.values():
+        session.execute(delete(model).where(model.version_id == version_id))
+    session.execute(delete(DocumentTable).where(DocumentTable.version_id == version_id))
+    session.execute(delete(FindingRow).where(FindingRow.version_id == version_id))
+
+
+def add_tables(session: Session, version_id: int, tables: list[ExtractedTable]) -> None:
+    """All tables, records and indicators of a version in a handful of multi-row INSERTs.
+
+    One statement per record type rather than per table keeps a document's write to a few
+    round trips, which is what matters on a networked PostgreSQL.
+    """
+    unknown = sorted({t.type for t in tables} - set(RECORD_MODELS))
+    if unknown:
+        raise StoreError(Reason.STORE_FAILED, f"no storage for table type(s): {', '.join(unknown)}")
+    if not tables:
+        return
+    table_ids = session.scalars(
+        _bulk_insert(DocumentTable),
+        [
+            {
+                "version_id": version_id,
+                "position": position,
+                "type": table.type,
+                "title": table.title,
+                "pages": list(table.pages),
+                "record_count": len(table.records),
+            }
+            for position, table in enumerate(tables)
+        ],
+    ).all()
+    rows: dict[type[RecordBase], list[dict[str, Any]]] = {}
+    projects: list[dict[str, Any]] = []
+    for table_id, table in zip(table_ids, tables, strict=True):
+        model = RECORD_MODELS[table.type]
+        for index, record in enumerate(table.records):
+            values = {
+                **record_values(model, record, skip=("indicators",)),
+                **lineage_values(record, table.pages),
+                "version_id": version_id,
+                "table_id": table_id,
+                "row_index": index,
+            }
+            if model is ProjectPerformance:
+                projects.append(record)
+            rows.setdefault(model, []).append(values)
+    for model, values in rows.items():
+        if model is not ProjectPerformance:
+            session.execute(_bulk_insert(model), values)
+    if projects:
+        add_projects(session, version_id, rows[ProjectPerformance], projects)
+
+
+def add_projects(
+    session: Session, version_id: int, values: list[dict[str, Any]], records: list[dict[str, Any]]
+) -> None:
+    """Projects in one INSERT … RETURNING (ids in input order), then all their indicators."""
+    project_ids = session.scalars(_bulk_insert(ProjectPerformance), values).all()
+    indicators = [
+        {
+            **indicator_values(indicator),
+            "project_id": project_id,
+            "version_id": version_id,
+            "position": position,
+        }
+        for project_id, record in zip(project_ids, records, strict=True)
+        for position, indicator in enumerate(record.get("indicators") or [])
+    ]
+    if indicators:
+        session.execute(_bulk_insert(ProjectIndicator), indicators)
+
+
+def add_findings(
+    session: Session,
+    findings: list[Finding],
+    *,
+    version_id: int | None = None,
+    review_item_id: int | None = None,
+    attempt: int | None = None,
+) -> None:
+    """Findings as rows: warnings of an accepted version, or the evidence of one review attempt."""
+    for position, finding in enumerate(findings):
+        session.add(
+            FindingRow(
+                version_id=version_id,
+                review_item_id=review_item_id,
+                attempt=attempt,
+                position=position,
+                check=finding.check,
+                severity=finding.severity.value,
+                message=finding.message,
+                table_type=finding.table,
+                line_no=finding.line_no,
+                project_code=finding.project_code,
+                field=finding.field,
+                expected=jsonable(finding.expected),
+                actual=jsonable(finding.actual),
+                pages=list(finding.pages) or None,
+            )
+        )
