@@ -36,6 +36,9 @@ def extract(
         doc = extract_document(data, source_url=None)
     except ExtractError as exc:
         fail(exc, as_json=as_json, code=EXIT_UNREADABLE)
+    except Exception as exc:  # the boundary: a crash is reported as data, never as a traceback
+        error = ExtractError(Reason.UNEXPECTED_ERROR, f"{type(exc).__name__}: {exc}", path=str(file))
+        fail(error, as_json=as_json, code=EXIT_UNREADABLE)
     typer.echo(doc.to_json(include_narrative=narrative))
 
 

@@ -61,7 +61,7 @@ class DocumentExtractor:
         )
         return ExtractedDocument(
             document=meta,
-            tables=[self.build_table(b, stitchers.get(id(b))) for b in finder.blocks],
+            tables=[self._build_or_explain(b, stitchers.get(id(b))) for b in finder.blocks],
             narrative=build_narrative(finder.lines, slack=self.settings.paragraph_slack),
         )
 
@@ -76,6 +76,19 @@ class DocumentExtractor:
             for fragment in block.fragments:
                 stitcher.add(fragment)
             block.fragments.clear()
+
+    def _build_or_explain(self, block: TableBlock, stitcher: Stitcher | None) -> ExtractedTable:
+        """A table layout the steps cannot handle fails with the table and pages as evidence."""
+        try:
+            return self.build_table(block, stitcher)
+        except ExtractError:
+            raise
+        except Exception as exc:
+            raise ExtractError(
+                Reason.UNEXPECTED_ERROR,
+                f"the table {block.match.title!r} could not be read",
+                table=block.match.slug, pages=block.pages, error=f"{type(exc).__name__}: {exc}"[:500],
+            ) from exc
 
     def build_table(self, block: TableBlock, stitcher: Stitcher | None = None) -> ExtractedTable:
         slug = block.match.slug

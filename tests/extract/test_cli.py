@@ -83,3 +83,20 @@ def test_real_process_prints_no_traceback(files: dict[str, Path]) -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("budget-etl: truncated_pdf:")
+
+
+def test_a_crash_inside_the_extractor_is_reported_not_dumped(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The boundary's last line of defence: any bug becomes one line with a reason code."""
+    from tasks.extract import extractor
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(extractor, "build_records", broken)
+    result = CliRunner().invoke(app, ["extract", str(files["good.pdf"]), "--json"])
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)
+    assert error["error"] == "unexpected_error"
+    assert error["evidence"]["table"] == "revenue_by_function" and error["evidence"]["pages"]
