@@ -125,8 +125,31 @@ def demo_command(as_json: JsonOption = False) -> None:
         typer.echo(render_report(report))
 
 
+def deploy_command(
+    prefect_file: Annotated[
+        Path, typer.Option("--prefect-file", help="The deployments to apply.")
+    ] = Path("deployments/prefect.yaml"),
+    names: Annotated[
+        list[str] | None, typer.Option("--name", help="Only these deployments (repeatable).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Create/update the Prefect deployments of prefect.yaml on the current Prefect API (see README)."""
+    from budget_etl.deploy import apply_prefect_file
+
+    applied = apply_prefect_file(prefect_file, project_root=Path.cwd(), names=names)
+    if as_json:
+        emit_json([{"name": a.name, "id": str(a.id), "work_pool": a.work_pool, "schedules": list(a.schedules)}
+                   for a in applied])
+        return
+    for a in applied:
+        schedule = ", ".join(a.schedules) or "no schedule (run it from the UI)"
+        typer.echo(f"{a.name}  pool={a.work_pool}  {schedule}  id={a.id}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``run`` and ``demo`` to the main app and ``retry`` to the ``review`` group."""
+    """Add ``run``, ``demo`` and ``deploy`` to the main app and ``retry`` to the ``review`` group."""
     app.command("run")(run_command)
     app.command("demo")(demo_command)
+    app.command("deploy")(deploy_command)
     review_app.command("retry")(retry_command)
