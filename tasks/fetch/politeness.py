@@ -71,14 +71,21 @@ class PrefectHostThrottle:
         self._fallback = LocalHostThrottle(settings)
 
     def ensure_limits(self, host: str) -> tuple[str, str]:
-        """Create (or update to the current settings) this host's two limits; returns their names."""
+        """Create (or update to the current settings) this host's two limits; returns their names.
+
+        Creation is serialised per process: concurrent first fetches of one host would otherwise
+        race to create the same limit and all but one would fail.
+        """
         names = limit_names(host)
         with self._lock:
-            if host in self._ready:
-                return names
+            if host not in self._ready:
+                self._upsert(*names)
+                self._ready.add(host)
+        return names
+
+    def _upsert(self, concurrency_name: str, rate_name: str) -> None:
         from prefect.client.orchestration import get_client
 
-        concurrency_name, rate_name = names
         with get_client(sync_client=True) as client:
             client.upsert_global_concurrency_limit_by_name(
                 concurrency_name, self._settings.per_host_concurrency
@@ -86,9 +93,6 @@ class PrefectHostThrottle:
             client.upsert_global_concurrency_limit_by_name(
                 rate_name, 1, slot_decay_per_second=self._settings.per_host_requests_per_s
             )
-        with self._lock:
-            self._ready.add(host)
-        return names
 
     @contextmanager
     def slot(self, url: str) -> Iterator[None]:
