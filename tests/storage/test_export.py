@@ -116,3 +116,24 @@ def test_unknown_table_or_format_is_a_clear_error(repository: Repository, tmp_pa
         export_table(repository.engine, "budget")
     with pytest.raises(StoreError, match="unknown format"):
         write_export(repository.engine, "institutions", "xlsx", tmp_path / "x")
+
+
+def test_the_latest_versions_view_agrees_with_exports(repository: Repository) -> None:
+    from sqlalchemy import select, text
+
+    from storage.export import latest_versions
+
+    run_batch(repository)
+    [item] = repository.list_reviews(status="open")
+    repository.waive_review(item.id, reason="ok", actor="analyst")
+    with repository.engine.connect() as conn:
+        from_view = conn.execute(
+            text("SELECT id, department_name, version_no, state FROM latest_document_versions ORDER BY id")
+        ).all()
+        from_code = sorted(conn.scalars(select(latest_versions().subquery().c.id)).all())
+    assert [row.id for row in from_view] == from_code
+    assert {(r.department_name, r.version_no, r.state) for r in from_view} == {
+        ("甲局", 2, "accepted"),
+        ("乙局", 1, "accepted"),
+        ("丙局", 1, "waived"),
+    }

@@ -41,3 +41,21 @@ def test_db_upgrade_command_works_from_another_directory_with_the_default_data_d
     database = tmp_path / "data" / "budget_etl.db"
     assert database.exists()
     assert current_revision(f"sqlite:///{database}") == head_revision()
+
+
+def test_every_revision_downgrades_and_upgrades_again(blank_db_url: str) -> None:
+    from alembic import command
+
+    from storage.migrate import alembic_config
+
+    upgrade(blank_db_url)
+    engine = make_engine(blank_db_url)
+    with engine.connect() as conn:
+        config = alembic_config(blank_db_url)
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+        conn.commit()
+    engine.dispose()
+    assert current_revision(blank_db_url) is None
+    upgrade(blank_db_url)
+    assert current_revision(blank_db_url) == head_revision()
