@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from budget_etl.cli.db import DbOption, JsonOption, database_url
+from budget_etl.cli.db import DbOption, JsonOption, database_url, repository_for
 from budget_etl.cli.output import emit_json, fail
 from budget_etl.errors import BudgetEtlError
 from budget_etl.settings import get_settings
@@ -52,10 +52,9 @@ def export(
 
 def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Counts by state: document versions, review items, documents and files."""
-    from storage.repository import open_repository
-
     try:
-        counts = open_repository(database_url(db)).status_counts()
+        with repository_for(db) as repository:
+            counts = repository.status_counts()
     except BudgetEtlError as exc:
         fail(exc, as_json=as_json)
     if as_json:

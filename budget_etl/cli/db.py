@@ -6,13 +6,19 @@ The database is SQLite under ``BUDGET_ETL_DATA_DIR`` (default ``./data``) unless
 
 from __future__ import annotations
 
-from typing import Annotated
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from budget_etl.cli.output import emit_json, fail
 from budget_etl.errors import BudgetEtlError
 from budget_etl.settings import get_settings
+
+if TYPE_CHECKING:
+    from storage.repository import Repository
 
 DbOption = Annotated[
     str | None,
@@ -30,6 +36,26 @@ db_app = typer.Typer(name="db", help="Database schema: create and migrate.", no_
 def database_url(db: str | None) -> str:
     """``--db`` if given, else the settings' URL (which defaults to SQLite in the data directory)."""
     return db or get_settings().resolved_database_url()
+
+
+def whoami() -> str:
+    """The person running the command, for the audit log."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@contextmanager
+def repository_for(db: str | None) -> Iterator[Repository]:
+    """A repository on ``--db`` (schema migrated first), its connections closed afterwards."""
+    from storage.repository import open_repository
+
+    repository = open_repository(database_url(db), actor=whoami())
+    try:
+        yield repository
+    finally:
+        repository.engine.dispose()
 
 
 @db_app.command("upgrade")

@@ -6,33 +6,15 @@ Unknown ids and wrong states are one-line errors with exit code 2.
 
 from __future__ import annotations
 
-import getpass
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from budget_etl.cli.db import DbOption, JsonOption, database_url
+from budget_etl.cli.db import DbOption, JsonOption, repository_for, whoami
 from budget_etl.cli.output import emit_json, fail
 from budget_etl.errors import BudgetEtlError
 
-if TYPE_CHECKING:
-    from storage.repository import Repository
-
 review_app = typer.Typer(name="review", help="The review queue: failed documents.", no_args_is_help=True)
-
-
-def _repository(db: str | None) -> Repository:
-    """The repository for ``--db`` (schema migrated first, so a fresh install just works)."""
-    from storage.repository import open_repository
-
-    return open_repository(database_url(db), actor=_whoami())
-
-
-def _whoami() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 @review_app.command("list")
@@ -45,7 +27,8 @@ def list_command(
 ) -> None:
     """List review items, oldest first."""
     try:
-        items = _repository(db).list_reviews(status)
+        with repository_for(db) as repository:
+            items = repository.list_reviews(status)
     except BudgetEtlError as exc:
         fail(exc, as_json=as_json)
     if as_json:
@@ -71,7 +54,8 @@ def show_command(
 ) -> None:
     """Show one item: why it failed, the evidence, links to the raw file and report, its history."""
     try:
-        detail = _repository(db).get_review(item_id)
+        with repository_for(db) as repository:
+            detail = repository.get_review(item_id)
     except BudgetEtlError as exc:
         fail(exc, as_json=as_json)
     if as_json:
@@ -131,7 +115,8 @@ def waive_command(
 ) -> None:
     """Accept an open item despite its findings; its records then appear in exports."""
     try:
-        detail = _repository(db).waive_review(item_id, reason=reason, actor=actor or _whoami())
+        with repository_for(db) as repository:
+            detail = repository.waive_review(item_id, reason=reason, actor=actor or whoami())
     except BudgetEtlError as exc:
         fail(exc, as_json=as_json)
     if as_json:
