@@ -23,16 +23,15 @@ from tasks.extract.text import compact, label_key, optional_text
 
 Record = dict[str, Any]
 
-INDICATOR_LABELS: dict[str, str] = {
-    "一级指标": "level1",
-    "二级指标": "level2",
-    "三级指标": "level3",
-    "绩效指标描述": "description",
-    "指标描述": "description",
-    "指标值": "target",
-    "指标值确定依据": "basis",
-    "指标值设定依据": "basis",
-}
+#: indicator header label → field; tried in order on the label with brackets and spaces removed
+INDICATOR_LABELS: list[tuple[str, str]] = [
+    (r"^一级指标", "level1"),
+    (r"^二级指标", "level2"),
+    (r"^三级指标", "level3"),
+    (r"依据$", "basis"),
+    (r"^(绩效)?指标(值|目标值)|^目标值", "target"),
+    (r"描述|^指标内容|^指标解释", "description"),
+]
 _MONTHS = {3: "plan_mar", 6: "plan_jun", 10: "plan_oct", 12: "plan_dec"}
 _MONTH = re.compile(r"(\d{1,2})月(?:底|末)?")
 
@@ -81,9 +80,9 @@ def read_form_row(
     fresh = [(c, cell) for c, cell in cells if table.starts_here(r, c)]
     fresh_keys = [label_key(cell.text) for _, cell in fresh]
     label_row = _starts_label_row(fresh_keys)
-    if sum(1 for k in keys if k in INDICATOR_LABELS) >= 3:
-        state.indicator_cols = [(c.bbox[0], c.bbox[2], INDICATOR_LABELS[k])
-                                for (_, c), k in zip(cells, keys, strict=True) if k in INDICATOR_LABELS]
+    named = [(cell, indicator_field(k)) for (_, cell), k in zip(cells, keys, strict=True)]
+    if sum(1 for _, name in named if name) >= 3:
+        state.indicator_cols = [(c.bbox[0], c.bbox[2], name) for c, name in named if name]
         state.pending = state.last_text = None
         return True
     months = _month_columns(cells)
@@ -121,11 +120,11 @@ def read_label_values(state: _State, cells: list[tuple[int, Cell]], keys: list[s
             rec["project_code"] = compact(nxt) or None
         elif key == "项目名称":
             rec["project_name"] = optional_text(nxt)
-        elif key in ("预算数", "预算金额", "年度预算数"):
+        elif key in ("预算数", "预算金额", "年度预算数", "年度资金总额", "资金总额", "项目总额"):
             rec["budget_total"] = parse_amount_or_none(nxt)
-        elif "财政资金" in key:
+        elif "财政资金" in key or key in ("其中财政拨款", "财政拨款"):
             rec["fiscal_funds"] = parse_amount_or_none(nxt)
-        elif key == "其他资金":
+        elif key in ("其他资金", "其中其他资金", "其他来源资金"):
             rec["other_funds"] = parse_amount_or_none(nxt)
         elif key == "资金用途":
             rec["purpose"] = optional_text(nxt)
@@ -162,6 +161,14 @@ def read_indicator(
     item["level1"] = level1
     item.update(_target_fields(item["target"], max_unit_chars))
     indicators.append(item)
+
+
+def indicator_field(label: str) -> str | None:
+    """``指标值（包含数字及文字描述）`` → ``target``: header variants map by their leading words."""
+    for pattern, name in INDICATOR_LABELS:
+        if re.search(pattern, label):
+            return name
+    return None
 
 
 def _month_columns(cells: list[tuple[int, Cell]]) -> list[tuple[float, float, str]]:

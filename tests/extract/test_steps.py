@@ -222,3 +222,16 @@ def test_unmapped_glyphs() -> None:
 
     assert is_unmapped_glyph("(cid:123)") and is_unmapped_glyph("\ue012") and is_unmapped_glyph("\ufffd")
     assert not is_unmapped_glyph("预") and not is_unmapped_glyph("5")
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [("一级指标", "level1"), ("绩效指标描述", "description"), ("指标值", "target"),
+     ("指标值（包含数字及文字描述）", "target"), ("指标值确定依据", "basis"), ("指标值设定依据", "basis"),
+     ("社会效益指标", None)],
+)
+def test_indicator_header_variants(label: str, field: str | None) -> None:
+    from tasks.extract.project import indicator_field
+    from tasks.extract.text import label_key
+
+    assert indicator_field(label_key(label)) == field
