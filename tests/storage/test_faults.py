@@ -78,8 +78,10 @@ def test_unopenable_sqlite_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_unmigrated_database_says_to_run_db_upgrade(blank_db_url: str) -> None:
+    engine = make_engine(blank_db_url)
     with pytest.raises(StoreError, match="budget-etl db upgrade"):
-        Repository(make_engine(blank_db_url)).list_reviews()
+        Repository(engine).list_reviews()
+    engine.dispose()
 
 
 def test_sqlite_locked_by_another_writer_gives_up_with_a_transient_error(sqlite_url: str) -> None:
@@ -133,7 +135,8 @@ def test_connection_killed_mid_document_leaves_no_partial_rows_and_retry_succeed
 @pytest.mark.postgres
 def test_store_failure_can_itself_be_queued_for_review(pg_url: str) -> None:
     """The flow's path: a store fault → send_to_review(stage=store) on a healthy connection."""
-    repository = Repository(make_engine(pg_url))
+    engine = make_engine(pg_url)
+    repository = Repository(engine)
     doc = make_document()
     doc.tables[1].records[1]["total"] = 10**20  # numeric overflow: PostgreSQL refuses the row
     with pytest.raises(StoreError) as raised:
@@ -150,6 +153,7 @@ def test_store_failure_can_itself_be_queued_for_review(pg_url: str) -> None:
     )
     assert repository.get_review(item).item.stage == "store"
     assert rows_in(repository) == 0
+    engine.dispose()
 
 
 def test_concurrent_failures_of_one_file_share_one_open_item(db_url: str) -> None:
