@@ -28,6 +28,8 @@ def record_pages(record: Record | None, table: ExtractedTable | None) -> list[in
 
 def as_evidence(value: Any) -> Any:
     """Figures become Decimal (exact, JSON-able); numpy scalars and pandas' NA become plain values."""
+    if isinstance(value, Decimal) and not value.is_finite():
+        return str(value)  # NaN/Infinity from a broken extract: shown as text, never a JSON error
     if hasattr(value, "item") and not isinstance(value, Decimal):
         value = value.item()
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
@@ -53,6 +55,8 @@ def finding_at(
     if line_no is None and record is not None and isinstance(record.get("line_no"), int):
         line_no = record["line_no"]
     project_code = record.get("project_code") if record is not None else None
+    if project_code is not None and not isinstance(project_code, str):
+        project_code = str(project_code)  # a broken extract may hand over a number here
     return Finding(
         check=check,
         severity=severity,

@@ -10,6 +10,7 @@ amounts as integer hundredths (GX sums have no tolerance) plus negated columns f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -47,6 +48,13 @@ def group_tables(doc: ExtractedDocument) -> dict[str, list[ExtractedTable]]:
     return groups
 
 
+def cell(value: Any) -> Any:
+    """A cell as pandera should see it: a non-finite Decimal (NaN, sNaN) is text, so it is reported."""
+    if isinstance(value, Decimal) and not value.is_finite():
+        return str(value)
+    return value
+
+
 def collect_rows(slug: str, tables: list[ExtractedTable]) -> FrameRows:
     """The raw cells of every record of ``tables`` as one object frame (no conversion yet)."""
     rows: list[dict[str, Any]] = []
@@ -57,13 +65,13 @@ def collect_rows(slug: str, tables: list[ExtractedTable]) -> FrameRows:
         for record in table.records:
             if slug == INDICATORS:
                 for i, indicator in enumerate(record.get("indicators") or []):
-                    row = {"project_code": record.get("project_code")}
-                    row.update({f: indicator.get(f) for f in INDICATOR_FIELDS})
+                    row = {"project_code": cell(record.get("project_code"))}
+                    row.update({f: cell(indicator.get(f)) for f in INDICATOR_FIELDS})
                     rows.append(row)
                     origins.append((table, record))
                     indicator_index.append(i)
             else:
-                rows.append({f: record.get(f) for f in columns})
+                rows.append({f: cell(record.get(f)) for f in columns})
                 origins.append((table, record))
                 indicator_index.append(None)
     frame = pd.DataFrame(rows, columns=list(columns), dtype=object)

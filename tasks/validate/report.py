@@ -56,12 +56,17 @@ def render_finding(finding: Finding) -> str:
     return f'<div class="finding">{" ".join(parts)}</div>'
 
 
+def hashable(value: Any) -> Any:
+    """A cell usable as a dict key (an sNaN Decimal or a list from a broken extract is not)."""
+    return value if value is None or isinstance(value, (int, str)) else repr(value)
+
+
 def row_key(record: Record) -> tuple[Any, Any]:
-    return record.get("line_no"), record.get("project_code")
+    return hashable(record.get("line_no")), hashable(record.get("project_code"))
 
 
 def finding_key(finding: Finding) -> tuple[Any, Any]:
-    return finding.line_no, finding.project_code
+    return hashable(finding.line_no), hashable(finding.project_code)
 
 
 def columns_of(table: ExtractedTable) -> list[str]:

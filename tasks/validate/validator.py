@@ -24,7 +24,7 @@ def sort_key(finding: Finding, table_order: dict[str, int]) -> tuple[int, int, i
     return (
         0 if finding.severity is Severity.ERROR else 1,
         table_order.get(finding.table or "", len(table_order)),
-        finding.line_no if finding.line_no is not None else -1,
+        finding.line_no if isinstance(finding.line_no, int) else -1,
         finding.project_code or "",
         finding.check,
     )
