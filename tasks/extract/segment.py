@@ -86,7 +86,9 @@ class BlockFinder:
         if match is not None:  # "（续表）": the next ruled table continues the current one
             self._prev_line = None
             return
-        if self._pending is not None:
+        if self._pending is not None and _PARAGRAPH.search(compact(line.text)):
+            self._pending = None  # a heading that mentions a table, followed by prose: no table here
+        elif self._pending is not None:
             self._pending.context.append(line)
         elif self._current is not None and _PARAGRAPH.search(compact(line.text)):
             self._current = None

@@ -257,3 +257,15 @@ def test_continuation_page_without_a_repeated_header() -> None:
     assert table is not None and table.pages == [1, 2]
     assert [(r["line_no"], r["code"]) for r in table.records][3:] == [(4, "204"), (5, "205"), (6, "206")]
     assert table.records[-1]["fiscal_appropriation"] == Decimal("9.00")
+
+
+def test_a_title_followed_by_prose_announces_no_table() -> None:
+    """A heading naming a table, then running text, then some other ruled box: not that table."""
+    story = Story().line("部门预算收支总表", 14).line("本部门本年度收支情况如下文所述，不另列表。")
+    story.table([["名称", "数量"], ["办公桌", "3"]])
+    story.line("部门预算一般公共预算财政拨款支出表").table([
+        ["序号", "科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        ["1", "", "合计", "1.00", "1.00", ""],
+    ])
+    doc = extract_document(story.render())
+    assert [t.type for t in doc.tables] == ["general_budget_expenditure"]
