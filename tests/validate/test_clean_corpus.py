@@ -111,8 +111,8 @@ def test_consistent_samples_raise_no_error(stem: str, clean_findings) -> None:
 
 def test_narrative_figures_were_compared(golden) -> None:
     """Guard: the clean run of 001 really reads its narrative (else 'no findings' proves nothing)."""
-    from tasks.validate.reconcile.narrative import NARRATIVE_FIGURES, find_figure
+    from tasks.validate.reconcile.narrative import NARRATIVE_FIGURES, find_figure, narrative_text
 
-    text = golden("001").narrative_text()
+    text = narrative_text(golden("001"))
     stated = {f.what for f in NARRATIVE_FIGURES if find_figure(text, f.pattern) is not None}
     assert stated == {f.what for f in NARRATIVE_FIGURES}

@@ -70,3 +70,16 @@ def test_any_printed_amount_reads_back_exactly(amount: Decimal, gaps: list[str],
     printed = f"{spaced(whole, gaps)} . {cents}" if "," not in gaps else f"{spaced(whole, gaps)}.{cents}"
     text = f"2025年，我部门人员经费{connector}{printed} 万元，较上年增加1.00万元"
     assert find_figure(text, FIGURES["人员经费"]) == amount
+
+
+def test_a_sentence_cut_by_a_page_footer_is_read_across_the_break(golden) -> None:
+    from budget_etl.document import NarrativeBlock
+    from tasks.validate.reconcile.narrative import narrative_text
+
+    doc = golden("004")
+    doc.narrative = [
+        NarrativeBlock(14, "其中因公出国（境）费0.00万元；公务接待费1.50 - 13 -"),
+        NarrativeBlock(15, "万元。与上年相比增加0.00万元"),
+    ]
+    assert find_figure(narrative_text(doc), FIGURES["公务接待费"]) == Decimal("1.50")
+    assert find_figure(narrative_text(doc), FIGURES["因公出国（境）费"]) == Decimal("0.00")

@@ -17,7 +17,7 @@ import pytest
 
 from budget_etl.document import ExtractedDocument
 from tasks.validate import validate_document
-from tasks.validate.reconcile.narrative import NARRATIVE_FIGURES, find_figure
+from tasks.validate.reconcile.narrative import NARRATIVE_FIGURES, find_figure, narrative_text
 from tests.validate.conftest import CORPUS
 from tests.validate.test_clean_corpus import KNOWN_REAL
 
@@ -56,7 +56,7 @@ def test_pdf_validates_to_the_known_real_findings(entry: dict) -> None:
     ids=[e["stem"] for e in ENTRIES if e["kind"] == "budget_disclosure"],
 )
 def test_pdf_narrative_figures_are_all_compared(entry: dict) -> None:
-    text = extracted(entry["stem"]).narrative_text()
+    text = narrative_text(extracted(entry["stem"]))
     missing = [f.what for f in NARRATIVE_FIGURES if find_figure(text, f.pattern) is None]
     assert missing == []
 

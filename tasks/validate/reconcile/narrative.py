@@ -32,6 +32,18 @@ def figure_pattern(label: str) -> re.Pattern[str]:
     return re.compile(label + CONNECT + NUMBER + UNIT)
 
 
+# a printed page number closing a page's text ("- 13 -", "第 3 页", "第3页 共12页") cuts a sentence that
+# runs on to the next page ("公务接待费0.00 - 13 -" + "万元。"), so it is dropped before reading figures
+PAGE_FOOTER = re.compile(
+    r"\s*(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)\s*$"
+)
+
+
+def narrative_text(doc: ExtractedDocument) -> str:
+    """The running text of the document, page footers removed so sentences continue across pages."""
+    return "\n".join(PAGE_FOOTER.sub("", block.text) for block in doc.narrative)
+
+
 def parse_number(text: str) -> Decimal:
     return Decimal(re.sub(r"[\s,，]", "", text).replace("．", "."))
 
@@ -205,7 +217,7 @@ def narrative_page(doc: ExtractedDocument, figure: NarrativeFigure) -> list[int]
 
 def check_narrative(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
     """Compare every figure the narrative states with the tables (one finding per disagreement)."""
-    text = doc.narrative_text()
+    text = narrative_text(doc)
     if not text.strip():
         return []
     findings: list[Finding] = []
