@@ -18,10 +18,10 @@ from tasks.extract.narrative import build_narrative
 from tasks.extract.open_pdf import count_pages, open_pdf
 from tasks.extract.pages import PageContent, read_pages
 from tasks.extract.project import build_project_record
-from tasks.extract.records import build_records
+from tasks.extract.records import Record, build_records
 from tasks.extract.segment import BlockFinder, TableBlock
 from tasks.extract.settings import ExtractSettings
-from tasks.extract.stitch import Stitcher
+from tasks.extract.stitch import DataRow, Stitcher
 
 
 class DocumentExtractor:
@@ -37,10 +37,11 @@ class DocumentExtractor:
             finder = BlockFinder(self.settings)
             layer = TextLayer()
             stitchers: dict[int, Stitcher] = {}
+            settled: dict[int, list[Record]] = {}
             for page in self._pages(pdf):
                 layer.add(page)
                 finder.feed(page)
-                self._drain(finder.blocks, stitchers)
+                self._drain(finder.blocks, stitchers, settled)
         layer.check(page_count, self.settings)
         if not finder.blocks:
             raise ExtractError(
@@ -61,13 +62,20 @@ class DocumentExtractor:
         )
         return ExtractedDocument(
             document=meta,
-            tables=[self._build_or_explain(b, stitchers.get(id(b))) for b in finder.blocks],
+            tables=[
+                self._build_or_explain(b, stitchers.get(id(b)), settled.get(id(b), []))
+                for b in finder.blocks
+            ],
             narrative=build_narrative(finder.lines, slack=self.settings.paragraph_slack),
         )
 
-    @staticmethod
-    def _drain(blocks: list[TableBlock], stitchers: dict[int, Stitcher]) -> None:
-        """Stitch the fragments read so far and drop their grids: memory stays flat per page."""
+    def _drain(
+        self, blocks: list[TableBlock], stitchers: dict[int, Stitcher], settled: dict[int, list[Record]]
+    ) -> None:
+        """Stitch the fragments read so far, type the settled rows, drop the grids.
+
+        Only records (the output) and the last row of each open table outlive a page.
+        """
         for block in blocks:
             slug = block.match.slug
             if slug == "project_performance" or not block.fragments:
@@ -76,21 +84,38 @@ class DocumentExtractor:
             for fragment in block.fragments:
                 stitcher.add(fragment)
             block.fragments.clear()
+            rows = stitcher.take_settled()
+            if rows:
+                settled.setdefault(id(block), []).extend(self._typed(block, rows))
 
-    def _build_or_explain(self, block: TableBlock, stitcher: Stitcher | None) -> ExtractedTable:
+    def _typed(self, block: TableBlock, rows: list[DataRow]) -> list[Record]:
+        try:
+            return build_records(block.match.slug, rows)
+        except Exception as exc:
+            raise self._unreadable(block, exc) from exc
+
+    @staticmethod
+    def _unreadable(block: TableBlock, exc: Exception) -> ExtractError:
+        return ExtractError(
+            Reason.UNEXPECTED_ERROR,
+            f"the table {block.match.title!r} could not be read",
+            table=block.match.slug, pages=block.pages, error=f"{type(exc).__name__}: {exc}"[:500],
+        )
+
+    def _build_or_explain(
+        self, block: TableBlock, stitcher: Stitcher | None, settled: list[Record]
+    ) -> ExtractedTable:
         """A table layout the steps cannot handle fails with the table and pages as evidence."""
         try:
-            return self.build_table(block, stitcher)
+            return self.build_table(block, stitcher, settled)
         except ExtractError:
             raise
         except Exception as exc:
-            raise ExtractError(
-                Reason.UNEXPECTED_ERROR,
-                f"the table {block.match.title!r} could not be read",
-                table=block.match.slug, pages=block.pages, error=f"{type(exc).__name__}: {exc}"[:500],
-            ) from exc
+            raise self._unreadable(block, exc) from exc
 
-    def build_table(self, block: TableBlock, stitcher: Stitcher | None = None) -> ExtractedTable:
+    def build_table(
+        self, block: TableBlock, stitcher: Stitcher | None = None, settled: list[Record] | None = None
+    ) -> ExtractedTable:
         slug = block.match.slug
         if slug == "project_performance":
             unit_code, unit_name = unit_line(block.context)
@@ -105,7 +130,7 @@ class DocumentExtractor:
             stitcher = stitcher or Stitcher(slug, two_sided=slug in TWO_SIDED)
             for fragment in block.fragments:
                 stitcher.add(fragment)
-            records = build_records(slug, stitcher.rows)
+            records = [*(settled or []), *build_records(slug, stitcher.rows)]
         return ExtractedTable(type=slug, title=block.match.title, pages=block.pages, records=records)
 
     def _pages(self, pdf: object):  # type: ignore[no-untyped-def]

@@ -64,7 +64,7 @@ class Stitcher:
         for r in range(header_rows, table.n_rows):
             if is_numbering_row(table, r):
                 continue
-            row = read_row(table, r, self.mapping)
+            row = read_row(table, r, self.mapping, keep_cells=self.two_sided)
             if row.blank():
                 continue
             cut = at_break and bool(self.rows) and (
@@ -77,9 +77,17 @@ class Stitcher:
             at_break = False
         self.previous = table
 
+    def take_settled(self) -> list[DataRow]:
+        """Rows no page break can still change (all but the last), handed over and forgotten."""
+        settled, self.rows = self.rows[:-1], self.rows[-1:]
+        return settled
 
-def read_row(table: RawTable, r: int, mapping: dict[int, ColumnKey]) -> DataRow:
-    """Values of one grid row by column key; a horizontally merged cell counts once, at its left."""
+
+def read_row(table: RawTable, r: int, mapping: dict[int, ColumnKey], *, keep_cells: bool = True) -> DataRow:
+    """Values of one grid row by column key; a horizontally merged cell counts once, at its left.
+
+    ``keep_cells`` keeps each value's cell bbox (two-sided tables give each side its own bbox).
+    """
     values: dict[ColumnKey, str] = {}
     cells: dict[ColumnKey, list[float]] = {}
     for c, key in mapping.items():
@@ -88,7 +96,8 @@ def read_row(table: RawTable, r: int, mapping: dict[int, ColumnKey]) -> DataRow:
             values.setdefault(key, "")
             continue
         values[key] = cell.text
-        cells[key] = [round(v, 2) for v in cell.bbox]
+        if keep_cells:
+            cells[key] = [round(v, 2) for v in cell.bbox]
     return DataRow(values=values, pages=[table.page], bbox=table.row_bbox(r), cells=cells)
 
 
