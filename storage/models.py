@@ -40,6 +40,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# Text, not String(n), for every value that comes from a document or a server: an unexpected
+# long value must not make a document fail on PostgreSQL that SQLite would have accepted.
+
 #: Amounts as printed, in the document's unit. Four decimals so nothing printed is rounded away.
 AMOUNT = Numeric(18, 4)
 #: Percentages and parsed indicator values.
@@ -124,8 +127,8 @@ class FetchLog(Base):
     outcome: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(60))
     message: Mapped[str | None] = mapped_column(Text)
-    etag: Mapped[str | None] = mapped_column(String(500))
-    last_modified: Mapped[str | None] = mapped_column(String(100))
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64))
     size: Mapped[int | None] = mapped_column(Integer)
     elapsed_ms: Mapped[int | None]
@@ -140,9 +143,9 @@ class FetchedFile(Base):
     url: Mapped[str | None] = mapped_column(String(2000))
     size: Mapped[int] = mapped_column(Integer)
     raw_uri: Mapped[str] = mapped_column(String(2000))
-    content_type: Mapped[str | None] = mapped_column(String(200))
-    etag: Mapped[str | None] = mapped_column(String(500))
-    last_modified: Mapped[str | None] = mapped_column(String(100))
+    content_type: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -158,8 +161,8 @@ class Document(Base):
     natural_key: Mapped[str] = mapped_column(String(800), unique=True)
     publisher_id: Mapped[int | None] = mapped_column(ForeignKey("publishers.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
-    department_code: Mapped[str | None] = mapped_column(String(40))
-    department_name: Mapped[str | None] = mapped_column(String(300))
+    department_code: Mapped[str | None] = mapped_column(Text)
+    department_name: Mapped[str | None] = mapped_column(Text)
     budget_year: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -182,7 +185,7 @@ class DocumentVersion(Base):
     state: Mapped[str] = mapped_column(String(20))
     source_url: Mapped[str | None] = mapped_column(String(2000))
     page_count: Mapped[int]
-    unit: Mapped[str | None] = mapped_column(String(40))
+    unit: Mapped[str | None] = mapped_column(Text)
     report_uri: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -241,7 +244,7 @@ class RevenueExpenditureSummary(_TwoSided, RecordBase):
 
 class _Classified:
     line_no: Mapped[int | None]
-    code: Mapped[str | None] = mapped_column(String(20))
+    code: Mapped[str | None] = mapped_column(Text)
     name: Mapped[str | None] = mapped_column(Text)
     total: Mapped[Decimal | None]
 
@@ -320,9 +323,9 @@ class ProjectPerformance(RecordBase):
 
     seq: Mapped[int | None]
     title: Mapped[str | None] = mapped_column(Text)
-    unit_code: Mapped[str | None] = mapped_column(String(40))
+    unit_code: Mapped[str | None] = mapped_column(Text)
     unit_name: Mapped[str | None] = mapped_column(Text)
-    project_code: Mapped[str | None] = mapped_column(String(80), index=True)
+    project_code: Mapped[str | None] = mapped_column(Text, index=True)
     project_name: Mapped[str | None] = mapped_column(Text)
     budget_total: Mapped[Decimal | None]
     fiscal_funds: Mapped[Decimal | None]
@@ -348,9 +351,9 @@ class ProjectIndicator(Base):
     description: Mapped[str | None] = mapped_column(Text)
     target: Mapped[str | None] = mapped_column(Text)
     basis: Mapped[str | None] = mapped_column(Text)
-    target_op: Mapped[str | None] = mapped_column(String(4))
+    target_op: Mapped[str | None] = mapped_column(Text)
     target_value: Mapped[Decimal | None] = mapped_column(NUMBER)
-    target_unit: Mapped[str | None] = mapped_column(String(40))
+    target_unit: Mapped[str | None] = mapped_column(Text)
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON_OR_NULL)
 
 
@@ -453,7 +456,7 @@ class FindingRow(Base):
     message: Mapped[str] = mapped_column(Text)
     table_type: Mapped[str | None] = mapped_column(String(60))
     line_no: Mapped[int | None]
-    project_code: Mapped[str | None] = mapped_column(String(80))
+    project_code: Mapped[str | None] = mapped_column(Text)
     field: Mapped[str | None] = mapped_column(String(80))
     expected: Mapped[Any | None] = mapped_column(JSON_OR_NULL)
     actual: Mapped[Any | None] = mapped_column(JSON_OR_NULL)
