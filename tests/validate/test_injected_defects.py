@@ -552,3 +552,43 @@ def declared_checks() -> set[str]:
 def test_every_check_has_a_defect_case() -> None:
     covered = {key[0] for case in CASES for key in case.expected}
     assert declared_checks() - covered == set()
+
+
+def test_carry_over_lets_this_years_totals_differ() -> None:
+    """本年收入合计 100 + 上年结转 20 = 收入总计 120 = 本年支出合计 120: balanced, not a contradiction."""
+    from budget_etl.document import DocumentMeta, ExtractedTable
+    from tasks.validate import validate_document
+
+    def line(n: int, side: str, item: str, amount: str | None) -> dict:
+        return {"line_no": n, "side": side, "item": item, "amount": Decimal(amount) if amount else None}
+
+    records = [
+        line(1, "revenue", "一、一般公共预算拨款收入", "100.00"),
+        line(1, "expenditure", "一、社会保障和就业支出", "120.00"),
+        line(2, "revenue", "本年收入合计", "100.00"),
+        line(2, "expenditure", "本年支出合计", "120.00"),
+        line(3, "revenue", "上年结转结余", "20.00"),
+        line(3, "expenditure", "年终结转结余", None),
+        line(4, "revenue", "收入总计", "120.00"),
+        line(4, "expenditure", "支出总计", "120.00"),
+    ]
+    meta = DocumentMeta("budget_disclosure", None, None, 2025, "万元", 1, "0" * 64)
+    doc = ExtractedDocument(meta, [ExtractedTable(RES, "部门预算收支总表", [1], records)])
+    assert [f for f in validate_document(doc) if f.table == RES] == []
+    records[4]["amount"] = None  # without the carry-over the same figures do not balance
+    checks = sorted(f.check for f in validate_document(doc) if f.table == RES)
+    assert checks == ["two_sided.balance", "two_sided.grand_total"]
+
+
+def test_class_names_match_across_template_wording(inject) -> None:
+    """收支总表 may print a 类 without its trailing 支出; the figures are still compared, not reported."""
+
+    def reword(doc: ExtractedDocument) -> None:
+        set_cells(row(doc, RES, 8, "expenditure"), item="八、社会保障和就业")
+        set_cells(row(doc, RES, 10, "expenditure"), item="十、卫生健康", amount="160.00")
+
+    added = added_keys(inject(STEM, reword))
+    assert added == [
+        ("cross_table.class_totals", RES, 10, None, "amount"),
+        ("two_sided.items_sum", RES, 32, None, "amount"),
+    ]

@@ -74,6 +74,20 @@ def mismatch(
     ]
 
 
+def match_class(label: str, classes: dict[str, Record]) -> str | None:
+    """The 类 name a summary item refers to: the same name, else the one name containing the other.
+
+    Templates differ in small ways (``社会保障和就业`` vs ``社会保障和就业支出``); an ambiguous
+    containment matches nothing rather than the wrong 类.
+    """
+    if label in classes:
+        return label
+    if not label:
+        return None
+    candidates = [name for name in classes if name and (name in label or label in name)]
+    return candidates[0] if len(candidates) == 1 else None
+
+
 def compare_classes(
     check: str,
     items: list[Record],
@@ -93,8 +107,9 @@ def compare_classes(
     listed = set()
     for item in items:
         label = clean_label(item.get("item"))
-        listed.add(label)
-        row = classes.get(label)
+        matched = match_class(label, classes)
+        listed.add(matched)
+        row = classes.get(matched) if matched else None
         findings += mismatch(
             check,
             f"{label} ({FIELD_LABELS[item_field]}) disagrees with {what}",

@@ -1,7 +1,8 @@
 """Two-sided totals of 收支总表 and 财政拨款收支总表.
 
 Each side lists its items, then 本年收入合计 / 本年支出合计, then the carry-over line(s), then
-收入总计 / 支出总计. Checks: the items add up to their 合计 line; 本年收入合计 = 本年支出合计;
+收入总计 / 支出总计. Checks: the items add up to their 合计 line; 本年收入合计 = 本年支出合计 when
+neither side carries money over (with 上年结转 or 年终结转 they differ by it);
 总计 = 本年合计 + the carry-over line; 收入总计 = 支出总计. The carry-over line's own breakdown
 (一、一般公共预算拨款 … repeated under 年初结转) is not counted twice.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from budget_etl.contract import TWO_SIDED
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding
-from tasks.validate.amounts import amounts_agree, format_amount, sum_amounts
+from tasks.validate.amounts import amounts_agree, format_amount, sum_amounts, to_amount
 from tasks.validate.evidence import finding_at
 from tasks.validate.labels import FIELD_LABELS
 from tasks.validate.lookup import clean_label, side_rows
@@ -106,16 +107,21 @@ def check_items_sum(doc: ExtractedDocument, settings: ValidateSettings) -> list[
     return findings
 
 
+def has_carryover(side: Side, field: str) -> bool:
+    """A non-zero 上年结转 / 年终结转 line: then this year's 收入 and 支出 legitimately differ by it."""
+    return side.carryover is not None and to_amount(side.carryover.get(field)) != 0
+
+
 def check_balance(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
     findings: list[Finding] = []
     for table in two_sided_tables(doc):
         sides = sides_of(table)
         field = main_field(table)
         revenue, expenditure = sides["revenue"], sides["expenditure"]
-        for left, right in (
-            (revenue.subtotal, expenditure.subtotal),
-            (revenue.grand_total, expenditure.grand_total),
-        ):
+        pairs = [(revenue.grand_total, expenditure.grand_total)]
+        if not (has_carryover(revenue, field) or has_carryover(expenditure, field)):
+            pairs.insert(0, (revenue.subtotal, expenditure.subtotal))
+        for left, right in pairs:
             if left is None or right is None:
                 continue
             if amounts_agree(left.get(field), right.get(field), settings.amount_tolerance):
