@@ -158,7 +158,7 @@ class Document(Base):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    natural_key: Mapped[str] = mapped_column(String(800), unique=True)
+    natural_key: Mapped[str] = mapped_column(String(64), unique=True)
     publisher_id: Mapped[int | None] = mapped_column(ForeignKey("publishers.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     department_code: Mapped[str | None] = mapped_column(Text)

@@ -7,6 +7,7 @@ Everything here runs inside the caller's session; nothing commits.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -42,12 +43,14 @@ def natural_key(meta: DocumentMeta, publisher_id: int | None) -> str:
     """The logical document: same publisher, kind, department and year → same document.
 
     A document whose department cannot be read is its own document (keyed by its hash), so two
-    unreadable-department files never merge into one.
+    unreadable-department files never merge into one. The key is the sha256 of the parts: fixed
+    length, so any department name fits the unique index (the parts have their own columns).
     """
     department = meta.department_name or (f"code:{meta.department_code}" if meta.department_code else None)
     department = department or f"sha256:{meta.sha256}"
     year = "" if meta.budget_year is None else str(meta.budget_year)
-    return f"{publisher_id or ''}|{meta.kind}|{department}|{year}"
+    parts = f"{publisher_id or ''}|{meta.kind}|{department}|{year}"
+    return hashlib.sha256(parts.encode("utf-8")).hexdigest()
 
 
 def _bulk_insert(model: type[Any]) -> Any:

@@ -395,7 +395,7 @@ def test_a_document_without_a_file_hash_is_refused(repository: Repository) -> No
 
 def test_unexpectedly_long_document_values_store_on_every_backend(repository: Repository) -> None:
     """Text columns: a garbled 300-character code must not fail on PostgreSQL but pass on SQLite."""
-    doc = make_document(department="局" * 400)
+    doc = make_document(department="局" * 1500)
     doc.document.unit = "单位：万元（" + "注" * 100 + "）"
     doc.tables[1].records[2]["code"] = "2080101" * 40
     doc.tables[2].records[0]["indicators"][0]["target_unit"] = "人次" * 50

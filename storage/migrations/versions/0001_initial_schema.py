@@ -84,7 +84,7 @@ def upgrade() -> None:
     op.create_table(
         "documents",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("natural_key", sa.String(length=800), nullable=False),
+        sa.Column("natural_key", sa.String(length=64), nullable=False),
         sa.Column("publisher_id", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("department_code", sa.Text(), nullable=True),
