@@ -59,3 +59,19 @@ def test_every_revision_downgrades_and_upgrades_again(blank_db_url: str) -> None
     assert current_revision(blank_db_url) is None
     upgrade(blank_db_url)
     assert current_revision(blank_db_url) == head_revision()
+
+
+def test_one_environment_variable_moves_the_default_database(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BUDGET_ETL_")}
+    env["BUDGET_ETL_DATA_DIR"] = str(tmp_path / "elsewhere")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "budget-etl"), "db", "upgrade", "--json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "elsewhere" / "budget_etl.db").exists()
+    assert not (tmp_path / "data").exists()
