@@ -115,8 +115,12 @@ def synthetic(pages: int) -> bytes:
 
 
 def bench_memory(page_counts: list[int]) -> None:
+    warm = synthetic(2)  # first-use costs (imports, regex and CMap caches) are not per-page memory
+    run_extract(warm)
+    run_extract_tables(warm)
     print(f"\n{'pages':>6}{'peak MiB (extract)':>20}{'peak MiB (extract_tables)':>27}{'extract p/s':>13}"
           f"{'max RSS MiB':>13}")
+    rows: list[tuple[int, float, float]] = []
     for n in page_counts:
         data = synthetic(n)
         results = []
@@ -131,6 +135,11 @@ def bench_memory(page_counts: list[int]) -> None:
         real_pages = run_chars(data)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"{real_pages:>6}{results[0]:>20.1f}{results[1]:>27.1f}{real_pages / t:>13.1f}{rss:>13.1f}")
+        rows.append((real_pages, results[0], results[1]))
+    if len(rows) >= 2:
+        (p0, e0, t0), (p1, e1, t1) = rows[0], rows[-1]
+        print(f"growth per page from {p0} to {p1} pages: extract {1024 * (e1 - e0) / (p1 - p0):.0f} KiB, "
+              f"extract_tables {1024 * (t1 - t0) / (p1 - p0):.0f} KiB (30 table rows per page)")
 
 
 def main() -> int:
