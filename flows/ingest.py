@@ -18,7 +18,7 @@ from budget_etl.errors import Stage
 from budget_etl.settings import Settings, get_settings
 from flows.artifacts import Progress, publish_review_queue, publish_summary
 from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
-from flows.process_document import fetch_to_review, process_document
+from flows.process_document import BANNED_IN_NAMES, fetch_to_review, process_document
 from flows.states import error_of
 from tasks.fetch.intake import Discovery, FetchedDocument
 from tasks.fetch.sources import Publisher, load_sources
@@ -28,11 +28,16 @@ from tasks.store.task import open_reviews, prepare_database
 
 
 def run_name() -> str:
-    """``ingest-<publisher>`` for one publisher, ``ingest-<n>-publishers`` for several."""
+    """``ingest-<publisher>-<department>-<year>`` for one publisher, ``ingest-<n>-publishers`` for several."""
     names = flow_run.parameters.get("publishers") or []
-    if len(names) == 1:
+    if len(names) != 1:
+        return f"ingest-{len(names)}-publishers" if names else "ingest-all-publishers"
+    try:
+        sources_file = flow_run.parameters.get("sources_file") or get_settings().sources_file
+        [chosen] = load_sources(Path(sources_file)).select(names)
+    except Exception:  # the run itself reports a bad sources file; the name just stays short
         return f"ingest-{names[0]}"
-    return f"ingest-{len(names)}-publishers" if names else "ingest-all-publishers"
+    return f"ingest-{chosen.name}-{chosen.department}-{chosen.year}".translate(BANNED_IN_NAMES)
 
 
 @flow(name="ingest", flow_run_name=run_name, validate_parameters=False)

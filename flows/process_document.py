@@ -25,7 +25,7 @@ from tasks.store.resources import raw_store_for
 from tasks.store.task import accept_document, send_to_review
 from tasks.validate.task import validate_tables, write_report
 
-_BANNED = str.maketrans({c: "-" for c in "/%&<>"})
+BANNED_IN_NAMES = str.maketrans({c: "-" for c in "/%&<>"})
 
 
 def run_name() -> str:
@@ -33,7 +33,7 @@ def run_name() -> str:
     params = flow_run.parameters
     parts = [params.get("publisher") or "manual", params.get("department"), params.get("year"),
              str(params.get("sha256") or "")[:8]]
-    return "-".join(str(p) for p in parts if p).translate(_BANNED)
+    return "-".join(str(p) for p in parts if p).translate(BANNED_IN_NAMES)
 
 
 @flow(name="process-document", flow_run_name=run_name, validate_parameters=False)

@@ -126,7 +126,7 @@ def test_every_http_attempt_is_in_the_fetch_log(faulty_run):
 def test_the_ui_sees_state_task_retries_run_names_and_tags(faulty_run):
     run = read_flow_run(flow_run_id(faulty_run.state))
     assert run.state.is_completed()
-    assert run.name == "ingest-faulty"
+    assert run.name == "ingest-faulty-faulty部门-2025"
 
     fetches = {t.name: t for t in task_runs(run.id) if t.name.startswith("fetch ")}
     assert set(fetches) == {f"fetch {url}" for url in faulty_run.urls.values()}
