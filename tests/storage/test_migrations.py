@@ -75,3 +75,13 @@ def test_one_environment_variable_moves_the_default_database(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "elsewhere" / "budget_etl.db").exists()
     assert not (tmp_path / "data").exists()
+
+
+def test_two_processes_upgrading_a_fresh_database_at_once_both_succeed(blank_db_url: str) -> None:
+    command = [str(Path(sys.executable).parent / "budget-etl"), "db", "upgrade", "--db", blank_db_url]
+    workers = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
+    results = [w.communicate(timeout=120) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], [err for _, err in results]
+    assert current_revision(blank_db_url) == head_revision()
