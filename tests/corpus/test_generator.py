@@ -89,6 +89,27 @@ def test_wrapped_cell_reads_back_as_the_same_value(text: str, width: int) -> Non
     assert all(measure(line) <= width for line in lines if len(line) > 1)
 
 
+_OPS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "": "="}
+
+
+@given(
+    sign=st.sampled_from(sorted(_OPS)),
+    number=st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False),
+    unit=st.sampled_from(["%", "万元", "人", "个", "人次", "百分比", "天", ""]),
+    gap=st.sampled_from(["", " "]),
+)
+def test_target_with_a_sign_a_number_and_a_short_unit_is_parsed(
+    sign: str, number: object, unit: str, gap: str
+) -> None:
+    op, value, parsed_unit = parse_target(f"{sign}{number}{gap}{unit}")
+    assert (op, value, parsed_unit) == (_OPS[sign], number, unit or None)
+
+
+@given(head=_CJK, rest=_TEXT)
+def test_target_starting_with_text_is_qualitative(head: str, rest: str) -> None:
+    assert parse_target(f"{head}{rest}") == (None, None, None)
+
+
 @pytest.mark.parametrize(
     ("target", "parsed"),
     [
