@@ -160,12 +160,15 @@ class TextLayer:
         self.cids = 0
         self.images = 0
         self.pages_with_text = 0
+        self.garbled_table_pages: list[int] = []
 
     def add(self, page: PageContent) -> None:
         self.chars += page.char_count
         self.cids += page.cid_count
         self.images += page.image_count
         self.pages_with_text += page.char_count >= 1
+        if page.cid_in_tables > 0:
+            self.garbled_table_pages.append(page.number)
 
     def check(self, page_count: int, settings: ExtractSettings) -> None:
         if self.chars < settings.min_chars_per_page:
@@ -181,6 +184,12 @@ class TextLayer:
                 f"{share:.0%} of the characters are unmapped glyphs like (cid:123): "
                 "the fonts have no ToUnicode map, so the text cannot be trusted",
                 cid_chars=self.cids, chars=self.chars,
+            )
+        if self.garbled_table_pages:
+            raise ExtractError(
+                Reason.GARBLED_TEXT,
+                "table cells contain unmapped glyphs like (cid:123): their text cannot be read",
+                pages=self.garbled_table_pages[:20], cid_chars=self.cids, chars=self.chars,
             )
 
 

@@ -86,6 +86,8 @@ class PageContent:
     tables: list[RawTable] = field(default_factory=list)
     char_count: int = 0
     cid_count: int = 0
+    #: unmapped glyphs inside ruled tables: even a few garble figures (a digits-only font without a map)
+    cid_in_tables: int = 0
     image_count: int = 0
 
     def items(self) -> list[TextLine | RawTable]:
@@ -117,6 +119,11 @@ def read_page(page: Any, settings: ExtractSettings) -> PageContent:
     content.tables = [to_raw_table(t, content.number) for t in tables]
     boxes = [t.bbox for t in tables]
     outside = [ch for ch in chars if not _inside_any(ch, boxes)]
+    if content.cid_count:
+        inside = content.char_count - len(outside)
+        content.cid_in_tables = inside and sum(
+            1 for ch in chars if is_unmapped_glyph(ch["text"]) and _inside_any(ch, boxes)
+        )
     content.lines = group_lines(outside, content.number, settings)
     return content
 

@@ -38,15 +38,17 @@ def register_font() -> str:
     pytest.skip("no CJK TrueType font installed")
 
 
-def para(text: str, size: float = 9) -> Paragraph:
+def para(text: str, size: float = 9, font: str | None = None) -> Paragraph:
     style = ParagraphStyle(
-        "cell", fontName=register_font(), fontSize=size, leading=size * 1.3, wordWrap="CJK"
+        "cell", fontName=font or register_font(), fontSize=size, leading=size * 1.3, wordWrap="CJK"
     )
     return Paragraph(text, style)
 
 
-def grid_style(spans: list[tuple[tuple[int, int], tuple[int, int]]], size: float = 9) -> TableStyle:
-    commands: list[tuple] = [("FONT", (0, 0), (-1, -1), register_font(), size),
+def grid_style(
+    spans: list[tuple[tuple[int, int], tuple[int, int]]], size: float = 9, font: str | None = None
+) -> TableStyle:
+    commands: list[tuple] = [("FONT", (0, 0), (-1, -1), font or register_font(), size),
                              ("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
     commands += [("SPAN", a, b) for a, b in spans]
     return TableStyle(commands)
@@ -136,6 +138,45 @@ def image_only_pdf() -> bytes:
     c.showPage()
     c.save()
     return out.getvalue()
+
+
+def register_second_font() -> str:
+    """A second CJK TrueType font, so one font's Unicode map can be removed and not the other's."""
+    name = "TestCJK2"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        path = next((p for p in reversed(_FONT_FILES) if Path(p).exists()), None)
+        if path is None:
+            pytest.skip("no CJK TrueType font installed")
+        pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
+    return name
+
+
+def table_with_unmapped_column() -> bytes:
+    """A budget table whose 科目名称 column uses a font without a ToUnicode map.
+
+    Only a small share of all characters is garbled, but every name in the table is: the
+    extractor must refuse the table rather than pass ``(cid:N)`` on as data.
+    """
+    text_font, figure_font = register_second_font(), register_font()
+    rows: list[list] = [[para(t, font=text_font) for t in ("序号", "科目编码", "科目名称", "合计")]]
+    for i in range(1, 4):
+        rows.append([para(str(i), font=text_font), para(f"20{i}", font=text_font),
+                     para("一般公共服务支出", font=figure_font), para(f"{i}.00", font=text_font)])
+    table = Table(rows, colWidths=[30, 50, 200, 60])
+    table.setStyle(grid_style([], font=text_font))
+    intro = para("这是一段很长的说明文字，用来让正常字符在全部字符中占多数。" * 8, font=text_font)
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, pageCompression=0).build(
+        [intro, para("部门预算一般公共预算财政拨款支出表", 14, font=text_font), table])
+    data = out.getvalue()
+    # blank the Unicode map of the names' font only, keeping every byte offset
+    name = pdfmetrics.getFont(figure_font).face.name  # e.g. b"WenQuanYiZenHei-0"
+    name = name if isinstance(name, bytes) else name.encode()
+    start = re.search(rb"/BaseFont /\w+\+" + re.escape(name), data).start()
+    ref = re.search(rb"/ToUnicode\s+\d+\s+0\s+R", data[start:data.index(b">>", start)])
+    assert ref is not None
+    a, b = start + ref.start(), start + ref.end()
+    return data[:a] + b" " * (b - a) + data[b:]
 
 
 def garbled_pdf(lines: list[str]) -> bytes:

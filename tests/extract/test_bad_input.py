@@ -109,3 +109,11 @@ def test_page_limit_follows_the_app_environment(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setenv("BUDGET_ETL_MAX_PAGES", "2")
     assert ExtractSettings.from_app_settings(Settings()).max_pages == 2
+
+
+def test_a_garbled_column_is_reported_even_when_most_text_is_fine() -> None:
+    data = pdfs.table_with_unmapped_column()
+    error = reason_of(data)
+    assert error.reason is Reason.GARBLED_TEXT
+    assert error.evidence["pages"] == [1]
+    assert error.evidence["cid_chars"] / error.evidence["chars"] < ExtractSettings().max_cid_share
