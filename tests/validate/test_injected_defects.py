@@ -408,7 +408,11 @@ CASES: list[Case] = [
     Case(
         "cross_table.project_budgets excess",
         lambda d: project(d, 0).update(budget_total=Decimal(181), fiscal_funds=Decimal(181)),
-        [("cross_table.project_budgets", EBF, 1, None, "project")],
+        # the 情况说明 names this project with its 81 万元, so the narrative disagrees too
+        [
+            ("cross_table.project_budgets", EBF, 1, None, "project"),
+            ("narrative.project_amount", PP, None, "P0", "budget_total"),
+        ],
         severity="error",
     ),
     Case(
@@ -463,6 +467,19 @@ CASES: list[Case] = [
         "narrative.three_public item",
         lambda d: rewrite_narrative(d, "公务接待费0万元", "公务接待费2万元"),
         [("narrative.three_public", TPE, 9, None, "total")],
+    ),
+    Case(
+        "narrative.project_amount",
+        lambda d: rewrite_narrative(d, "2024年招聘经费65万元", "2024年招聘经费56万元"),
+        [("narrative.project_amount", PP, None, "P@2024年招聘经费", "budget_total")],
+    ),
+    Case(
+        "narrative.project_list",
+        lambda d: rewrite_narrative(d, "2024年招聘经费65万元", "2024年招聘经费165万元"),
+        [
+            ("narrative.project_list", EBF, 1, None, "project"),
+            ("narrative.project_amount", PP, None, "P@2024年招聘经费", "budget_total"),
+        ],
     ),
     # ---- reconciliation: project tables ----
     Case(
@@ -519,6 +536,10 @@ def resolve(key: Key, doc: ExtractedDocument) -> Key:
     check, table, line_no, code, field = key
     if code in ("P0", "P1"):
         code = project(doc, int(code[1]))["project_code"]
+    elif code is not None and code.startswith("P@"):  # the project of that name
+        code = next(r for t in doc.tables_of(PP) for r in t.records if r["project_name"] == code[2:])[
+            "project_code"
+        ]
     return (check, table, line_no, code, field)
 
 

@@ -55,6 +55,7 @@ CHECKS: tuple[ReconciliationCheck, ...] = (
     ReconciliationCheck(
         tuple(dict.fromkeys(f.check for f in narrative.NARRATIVE_FIGURES)), narrative.check_narrative
     ),
+    ReconciliationCheck((narrative.PROJECT_LIST, narrative.PROJECT_AMOUNT), narrative.check_project_list),
     ReconciliationCheck((projects.FUNDING_SPLIT,), projects.check_funding_split),
     ReconciliationCheck((projects.PLAN_ORDER,), projects.check_plan_order),
     ReconciliationCheck((projects.PLAN_COMPLETE,), projects.check_plan_complete),

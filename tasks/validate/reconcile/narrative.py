@@ -18,7 +18,7 @@ from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding, Severity
 from tasks.validate.amounts import ZERO, amounts_agree, format_amount, to_amount
 from tasks.validate.evidence import finding_at
-from tasks.validate.lookup import first_table, grand_total_row
+from tasks.validate.lookup import clean_label, first_table, grand_total_row
 from tasks.validate.reconcile.identities import three_public_role
 from tasks.validate.reconcile.two_sided import sides_of
 from tasks.validate.settings import ValidateSettings
@@ -244,4 +244,81 @@ def check_narrative(doc: ExtractedDocument, settings: ValidateSettings) -> list[
         )
         finding.pages = sorted(set(finding.pages) | set(narrative_page(doc, figure)))
         findings.append(finding)
+    return findings
+
+
+PROJECT_LIST = "narrative.project_list"
+PROJECT_AMOUNT = "narrative.project_amount"
+# "项目支出14408.74万元，主要为A 245.05万元，B 2900万元，…。": the projects the text names
+PROJECT_LIST_PATTERN = re.compile(
+    r"项目支出"
+    + CONNECT
+    + NUMBER
+    + UNIT
+    + r"\s*[，,：:]?\s*(?:主要(?:为|是|包括|用于)|包括|其中)[：:]?([^。]*)"
+)
+MENTION = re.compile(r"([^，,、；;：:]+?)\s*" + NUMBER + UNIT)
+
+
+def project_mentions(text: str) -> list[tuple[str, Decimal]]:
+    """(name, amount) for each project the 项目支出 sentence lists with a figure."""
+    match = PROJECT_LIST_PATTERN.search(text)
+    if match is None:
+        return []
+    return [(clean_label(name), parse_number(amount)) for name, amount in MENTION.findall(match.group(2))]
+
+
+def check_project_list(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    """The projects the narrative lists: together not above 项目支出; each as budgeted in its 绩效目标表.
+
+    "主要为" lists the main projects, so a list that falls short of 项目支出 is normal; one that
+    exceeds it contradicts the tables. A listed project is compared with the 绩效目标表 of the same
+    name (all of them, when several tables share a name).
+    """
+    mentions = project_mentions(narrative_text(doc))
+    if not mentions:
+        return []
+    findings: list[Finding] = []
+    spending = first_table(doc, "expenditure_by_function")
+    total_row = grand_total_row(spending)
+    listed = sum((amount for _, amount in mentions), ZERO)
+    if spending is not None and total_row is not None:
+        planned = to_amount(total_row.get("project"))
+        if listed > planned + settings.amount_tolerance:
+            findings.append(
+                finding_at(
+                    PROJECT_LIST,
+                    f"the 情况说明 lists {len(mentions)} projects totalling {format_amount(listed)} 万元, "
+                    f"more than the 项目支出 {format_amount(planned)} of {spending.title}",
+                    table=spending,
+                    record=total_row,
+                    field="project",
+                    expected=planned,
+                    actual=listed,
+                )
+            )
+    by_name: dict[str, list[tuple[ExtractedTable, Record]]] = {}
+    for table in doc.tables_of("project_performance"):
+        for record in table.records:
+            by_name.setdefault(clean_label(record.get("project_name")), []).append((table, record))
+    for name, amount in mentions:
+        tables = by_name.get(name)
+        if not tables:
+            continue
+        budget = sum((to_amount(r.get("budget_total")) for _, r in tables), ZERO)
+        if amounts_agree(amount, budget, settings.amount_tolerance):
+            continue
+        table, record = tables[0]
+        findings.append(
+            finding_at(
+                PROJECT_AMOUNT,
+                f"the 情况说明 gives {name} {format_amount(amount)} 万元 but its 绩效目标表 budgets "
+                f"{format_amount(budget)}",
+                table=table,
+                record=record,
+                field="budget_total",
+                expected=amount,
+                actual=budget,
+            )
+        )
     return findings
