@@ -72,3 +72,14 @@ def test_json_that_is_not_an_extract_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(bogus), "--json"])
     assert result.exit_code == 2
     assert json.loads(result.stdout)["error"] == "unsupported_format"
+
+
+def test_pdf_is_extracted_then_checked(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["validate", str(CORPUS / "004-a.pdf"), "--json", "--report", str(tmp_path / "004-a.html")]
+    )
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    assert payload["document"]["page_count"] > 1
+    assert all(f["pages"] for f in payload["findings"])
+    assert "资金支出计划" in (tmp_path / "004-a.html").read_text(encoding="utf-8")
