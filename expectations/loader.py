@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import great_expectations as gx
+if TYPE_CHECKING:  # importing GX takes seconds; only building a suite needs it
+    import great_expectations as gx
 
 SUITES_PACKAGE = "expectations"
 SUITES_DIR = "suites"
@@ -33,6 +34,8 @@ def load_suite_json(name: str) -> dict[str, Any]:
 
 def build_suite(name: str) -> gx.ExpectationSuite:
     """A fresh ExpectationSuite from the JSON file (GX mutates suites it validates; never share one)."""
+    import great_expectations as gx
+
     data = load_suite_json(name)
     return gx.ExpectationSuite(
         name=data["name"], meta=data.get("meta", {}), expectations=data["expectations"]
