@@ -42,7 +42,8 @@ def has_grand_total(df: pd.DataFrame) -> bool:
 
 
 def unique_line_numbers(df: pd.DataFrame) -> pd.Series:
-    return ~df["line_no"].duplicated(keep="first")
+    """Each printed 序号 once (blank ones are not compared)."""
+    return df["line_no"].isna() | ~df["line_no"].duplicated(keep="first")
 
 
 class _Base(pa.DataFrameModel):
@@ -52,7 +53,7 @@ class _Base(pa.DataFrameModel):
 
 
 class _Classified(_Base):
-    line_no: Series[pd.Int64Dtype] = pa.Field(nullable=False)
+    line_no: Series[pd.Int64Dtype] = pa.Field(nullable=True)  # tables without 序号 exist
     code: Series[str] = pa.Field(nullable=True, str_matches=FUNCTION_CODE)
     name: Series[str] = pa.Field(nullable=False)
     total: Series[float] = amount()
@@ -100,13 +101,13 @@ class GeneralBudgetBasicExpenditure(_Classified):
 
 
 class _TwoSided(_Base):
-    line_no: Series[pd.Int64Dtype] = pa.Field(nullable=False)
+    line_no: Series[pd.Int64Dtype] = pa.Field(nullable=True)  # tables without 序号 exist
     side: Series[str] = pa.Field(nullable=False, isin=list(SIDES))
     item: Series[str] = pa.Field(nullable=False)
 
     @pa.dataframe_check(name="unique_line_no")
     def _unique_line_side(cls, df: pd.DataFrame) -> pd.Series:
-        return ~df.duplicated(subset=["line_no", "side"], keep="first")
+        return df["line_no"].isna() | ~df.duplicated(subset=["line_no", "side"], keep="first")
 
     @pa.dataframe_check(name="both_sides")
     def _both_sides(cls, df: pd.DataFrame) -> bool:
@@ -125,7 +126,7 @@ class FiscalAppropriationSummary(_TwoSided):
 
 
 class ThreePublicExpenditure(_Base):
-    line_no: Series[pd.Int64Dtype] = pa.Field(nullable=False)
+    line_no: Series[pd.Int64Dtype] = pa.Field(nullable=True)  # tables without 序号 exist
     item: Series[str] = pa.Field(nullable=False)
     total: Series[float] = amount()
     general_budget: Series[float] = amount()
