@@ -38,7 +38,7 @@ def has_grand_total(df: pd.DataFrame) -> bool:
     if df.empty:
         return True
     names = df["name"].astype(str).str.replace(r"\s+", "", regex=True)
-    return bool(((names == "合计") & df["code"].isna()).any())
+    return bool((names.isin(["合计", "总计"]) & df["code"].isna()).any())
 
 
 def unique_line_numbers(df: pd.DataFrame) -> pd.Series:
