@@ -235,3 +235,15 @@ def test_indicator_header_variants(label: str, field: str | None) -> None:
     from tasks.extract.text import label_key
 
     assert indicator_field(label_key(label)) == field
+
+
+@pytest.mark.parametrize(("member", "kind"), [("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"),
+                                              ("mimetype", "unknown")])
+def test_sniff_office_zip_containers_by_their_members(member: str, kind: str) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(member, "<x/>")
+    assert sniff_format(buffer.getvalue()) == kind
