@@ -1,6 +1,6 @@
 """Document metadata: kind, department code and name, budget year, unit.
 
-Read from the lines around the tables (the department line ``323 XX局``, ``预算年度：2025``,
+Read from the lines around the tables (the department line ``901 XX局``, ``预算年度：2025``,
 ``单位：万元``) and, failing those, from the cover (``XX局 / 2025 年部门预算绩效文本``).
 """
 
@@ -49,7 +49,7 @@ def department(blocks: list[TableBlock], lines: list[TextLine]) -> tuple[str | N
 
 
 def department_line(text: str) -> tuple[str | None, str] | None:
-    """``323 XX局`` → ("323", "XX局"); ``单位名称：XX局`` → (None, "XX局")."""
+    """``901 XX局`` → ("901", "XX局"); ``单位名称：XX局`` → (None, "XX局")."""
     line = compact(text)
     labelled = _LABELLED_NAME.match(line)
     if labelled and not labelled.group("name").endswith("元"):  # 单位：万元 is the money unit
@@ -63,7 +63,7 @@ def department_line(text: str) -> tuple[str | None, str] | None:
 
 
 def unit_line(context: list[TextLine]) -> tuple[str | None, str | None]:
-    """The ``323001 XX局本级`` line above a project table."""
+    """The ``901001 XX局本级`` line above a project table."""
     for line in context:
         for segment in line.segments or [line.text]:
             text = compact(segment)

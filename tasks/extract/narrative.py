@@ -2,7 +2,7 @@
 
 Lines are joined into a paragraph while a line runs (nearly) to the right edge of the text:
 it wrapped. A line that stops clearly short, or stops short after 。/：/；, ends the
-paragraph. Gaps between CJK characters and between a figure and its unit (``16500.49 万元``,
+paragraph. Gaps between CJK characters and between a figure and its unit (``1234.50 万元``,
 an artefact of font switching) are removed so narrative figures read as printed.
 """
 

@@ -74,7 +74,7 @@ class TextLine:
     top: float
     bottom: float
     size: float
-    #: the parts of the line separated by wide gaps (``323 XX局 | 预算年度：2025 | 单位：万元``)
+    #: the parts of the line separated by wide gaps (``901 XX局 | 预算年度：2026 | 单位：万元``)
     segments: list[str] = field(default_factory=list)
 
 

@@ -7,11 +7,11 @@ import copy
 from tests.extract.scoring import score_extract
 
 EXPECTED = {
-    "document": {"kind": "budget_disclosure", "department_code": "323", "department_name": "某局",
+    "document": {"kind": "budget_disclosure", "department_code": "901", "department_name": "某局",
                  "budget_year": 2025, "unit": "万元", "page_count": 0, "sha256": ""},
     "tables": [
         {"type": "expenditure_by_function", "title": "部门预算支出总表", "pages": [],
-         "records": [{"line_no": 1, "code": None, "name": "合计", "total": 3502.6}]},
+         "records": [{"line_no": 1, "code": None, "name": "合计", "total": 1234.5}]},
         {"type": "project_performance", "title": "2025 年某项目绩效目标表", "pages": [],
          "records": [{"seq": 1, "indicators": [{"level1": "产出指标", "target_value": 95}]}]},
     ],
@@ -35,9 +35,9 @@ def test_text_ignores_whitespace_but_not_characters() -> None:
 
 def test_numbers_match_within_half_a_cent_only() -> None:
     actual = copy.deepcopy(EXPECTED)
-    actual["tables"][0]["records"][0]["total"] = 3502.604
+    actual["tables"][0]["records"][0]["total"] = 1234.504
     assert score_extract(actual, EXPECTED).ratio == 1.0
-    actual["tables"][0]["records"][0]["total"] = 3502.61
+    actual["tables"][0]["records"][0]["total"] = 1234.51
     score = score_extract(actual, EXPECTED)
     assert score.matched == score.total - 1
     assert "total" in score.mismatches[0]

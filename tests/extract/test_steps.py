@@ -203,7 +203,7 @@ def test_repeated_headers_and_numbering_rows_are_dropped_when_stitching() -> Non
 @pytest.mark.parametrize(
     ("line", "found"),
     [
-        ("323 示例县某某局", ("323", "示例县某某局")),
+        ("902 示例县某某局", ("902", "示例县某某局")),
         ("901示例县某某局", ("901", "示例县某某局")),
         ("单位名称：示例县某某局", (None, "示例县某某局")),
         ("单位：万元", None),
