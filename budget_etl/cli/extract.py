@@ -26,14 +26,10 @@ def extract(
     from tasks.extract import extract_document  # import here: keep `budget-etl --help` fast
 
     try:
-        data = file.read_bytes()
+        doc = extract_document(file, source_url=None)  # a path: the size limit is checked before reading
     except OSError as exc:
-        fail(
-            ExtractError(Reason.NOT_PDF, f"cannot read {file}: {exc.strerror or exc}", path=str(file)),
-            as_json=as_json, code=EXIT_UNREADABLE,
-        )
-    try:
-        doc = extract_document(data, source_url=None)
+        error = ExtractError(Reason.NOT_PDF, f"cannot read {file}: {exc.strerror or exc}", path=str(file))
+        fail(error, as_json=as_json, code=EXIT_UNREADABLE)
     except ExtractError as exc:
         fail(exc, as_json=as_json, code=EXIT_UNREADABLE)
     except Exception as exc:  # the boundary: a crash is reported as data, never as a traceback

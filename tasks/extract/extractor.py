@@ -15,7 +15,7 @@ from budget_etl.document import DocumentMeta, ExtractedDocument, ExtractedTable
 from budget_etl.errors import ExtractError, Reason
 from tasks.extract.metadata import budget_year, department, document_kind, money_unit, unit_line
 from tasks.extract.narrative import build_narrative
-from tasks.extract.open_pdf import count_pages, open_pdf
+from tasks.extract.open_pdf import check_size, count_pages, open_pdf
 from tasks.extract.pages import PageContent, read_pages
 from tasks.extract.project import build_project_record
 from tasks.extract.records import Record, build_records
@@ -31,7 +31,11 @@ class DocumentExtractor:
         self.settings = settings or ExtractSettings.from_app_settings()
 
     def extract(self, source: Path | bytes, *, source_url: str | None = None) -> ExtractedDocument:
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        if isinstance(source, bytes):
+            data = source
+        else:
+            check_size(Path(source).stat().st_size, self.settings)  # before reading it into memory
+            data = Path(source).read_bytes()
         with open_pdf(data, self.settings) as pdf:
             page_count = count_pages(pdf, self.settings)
             finder = BlockFinder(self.settings)

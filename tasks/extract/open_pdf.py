@@ -26,6 +26,7 @@ _OFFICE = {"docx": "DOCX", "xlsx": "XLSX", "doc": "DOC", "xls": "XLS"}
 
 def check_bytes(data: bytes, settings: ExtractSettings) -> None:
     """Reject, by content, anything that is not a complete PDF file."""
+    check_size(len(data), settings)
     kind = sniff_format(data)
     if kind == "empty":
         raise ExtractError(Reason.EMPTY_FILE, "the file is empty", size=len(data))
@@ -43,6 +44,15 @@ def check_bytes(data: bytes, settings: ExtractSettings) -> None:
             Reason.TRUNCATED_PDF,
             "the PDF ends without its %%EOF trailer: the file is truncated",
             size=len(data),
+        )
+
+
+def check_size(size: int, settings: ExtractSettings) -> None:
+    if size > settings.max_bytes:
+        raise ExtractError(
+            Reason.FILE_TOO_LARGE,
+            f"the file has {size} bytes, more than the limit of {settings.max_bytes}",
+            size=size, max_bytes=settings.max_bytes,
         )
 
 

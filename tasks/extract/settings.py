@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 class ExtractSettings:
     #: refuse documents longer than this (protects a worker from a 10 000-page file)
     max_pages: int = 1000
+    #: refuse files larger than this many bytes before parsing anything
+    max_bytes: int = 50 * 1024 * 1024
     #: a page with fewer characters than this counts as having no text layer
     min_chars_per_page: int = 1
     #: share of ``(cid:N)`` glyphs above which a text layer is reported as garbled
@@ -55,11 +57,13 @@ class ExtractSettings:
         from budget_etl.settings import get_settings
 
         app = settings or get_settings()
-        return cls(max_pages=app.max_pages)
+        return cls(max_pages=app.max_pages, max_bytes=app.max_download_bytes)
 
     def __post_init__(self) -> None:
         if self.max_pages < 1:
             raise ValueError("max_pages must be at least 1")
+        if self.max_bytes < 1:
+            raise ValueError("max_bytes must be at least 1")
         if self.min_chars_per_page < 1:
             raise ValueError("min_chars_per_page must be at least 1")
         if not 0 < self.max_cid_share <= 1:

@@ -117,3 +117,12 @@ def test_a_garbled_column_is_reported_even_when_most_text_is_fine() -> None:
     assert error.reason is Reason.GARBLED_TEXT
     assert error.evidence["pages"] == [1]
     assert error.evidence["cid_chars"] / error.evidence["chars"] < ExtractSettings().max_cid_share
+
+
+def test_file_size_limit_is_checked_before_reading(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "big.pdf"
+    path.write_bytes(pdfs.text_pdf(["部门预算收支总表"]))
+    with pytest.raises(ExtractError) as caught:
+        extract_document(path, settings=ExtractSettings(max_bytes=100))
+    assert caught.value.reason is Reason.FILE_TOO_LARGE
+    assert caught.value.evidence["max_bytes"] == 100
