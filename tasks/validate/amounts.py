@@ -60,3 +60,20 @@ def amounts_agree(expected: Any, actual: Any, tolerance: Decimal) -> bool:
 def format_amount(value: Any) -> str:
     """Two decimals, as budgets print them (``16500.49``)."""
     return f"{to_amount(value).quantize(CENT, rounding=ROUND_HALF_UP)}"
+
+
+#: how many 万元 one printed unit is: the narrative and indicator targets speak 万元, tables their unit
+UNITS_IN_WAN: dict[str, Decimal] = {
+    "万元": Decimal(1),
+    "元": Decimal("0.0001"),
+    "千元": Decimal("0.1"),
+    "百万元": Decimal(100),
+    "亿元": Decimal(10000),
+}
+
+
+def in_wan(value: Any, unit: str | None) -> Decimal:
+    """A table amount printed in ``unit`` (default 万元) expressed in 万元, to the cent as text prints it."""
+    factor = UNITS_IN_WAN.get((unit or "万元").strip(), Decimal(1))
+    amount = to_amount(value) * factor
+    return amount if factor == 1 else amount.quantize(CENT, rounding=ROUND_HALF_UP)

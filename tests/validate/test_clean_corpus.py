@@ -128,3 +128,22 @@ def test_tables_printed_without_line_numbers_validate_clean(golden) -> None:
             if "line_no" in record:
                 record["line_no"] = None
     assert validate_document(doc) == []
+
+
+def test_a_document_printed_in_yuan_agrees_with_its_narrative_in_wan(golden) -> None:
+    """单位：元 tables against a 情况说明 that speaks 万元: compared in 万元, to the cent."""
+    from decimal import Decimal
+
+    from budget_etl.contract import TABLE_TYPES
+    from tasks.validate import validate_document
+
+    doc = golden("001")
+    doc.document.unit = "元"
+    for table in doc.tables:
+        for record in table.records:
+            for field in TABLE_TYPES[table.type].amount_fields:
+                if record.get(field) is not None:
+                    record[field] = record[field] * Decimal(10000)
+    assert validate_document(doc) == []
+    doc.document.unit = "万元"  # the same figures read as 万元 contradict every narrative figure
+    assert {f.check for f in validate_document(doc)} >= {"narrative.total_revenue", "narrative.project_amount"}

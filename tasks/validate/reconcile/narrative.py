@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding, Severity
-from tasks.validate.amounts import ZERO, amounts_agree, format_amount, to_amount
+from tasks.validate.amounts import ZERO, amounts_agree, format_amount, in_wan, to_amount
 from tasks.validate.evidence import finding_at
 from tasks.validate.lookup import clean_label, first_table, grand_total_row
 from tasks.validate.reconcile.identities import three_public_role
@@ -229,6 +229,7 @@ def check_narrative(doc: ExtractedDocument, settings: ValidateSettings) -> list[
         if located is None:
             continue
         table, row, field, value = located
+        value = in_wan(value, doc.document.unit)
         if amounts_agree(stated, value, settings.amount_tolerance):
             continue
         finding = finding_at(
@@ -283,7 +284,7 @@ def check_project_list(doc: ExtractedDocument, settings: ValidateSettings) -> li
     total_row = grand_total_row(spending)
     listed = sum((amount for _, amount in mentions), ZERO)
     if spending is not None and total_row is not None:
-        planned = to_amount(total_row.get("project"))
+        planned = in_wan(total_row.get("project"), doc.document.unit)
         if listed > planned + settings.amount_tolerance:
             findings.append(
                 finding_at(
@@ -305,7 +306,7 @@ def check_project_list(doc: ExtractedDocument, settings: ValidateSettings) -> li
         tables = by_name.get(name)
         if not tables:
             continue
-        budget = sum((to_amount(r.get("budget_total")) for _, r in tables), ZERO)
+        budget = sum((in_wan(r.get("budget_total"), doc.document.unit) for _, r in tables), ZERO)
         if amounts_agree(amount, budget, settings.amount_tolerance):
             continue
         table, record = tables[0]

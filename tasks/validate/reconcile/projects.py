@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from budget_etl.contract import PLAN_FIELDS
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding, Severity
-from tasks.validate.amounts import amounts_agree, format_amount, is_number, sum_amounts, to_amount
+from tasks.validate.amounts import amounts_agree, format_amount, in_wan, is_number, sum_amounts, to_amount
 from tasks.validate.evidence import finding_at
 from tasks.validate.labels import FIELD_LABELS
 from tasks.validate.lookup import clean_label
@@ -192,15 +192,15 @@ def is_total_cost_indicator(indicator: Record, settings: ValidateSettings) -> bo
 def check_cost_target(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
     findings: list[Finding] = []
     for table, record in projects(doc):
-        budget = record.get("budget_total")
-        if not is_number(budget):
+        if not is_number(record.get("budget_total")):
             continue
+        budget = in_wan(record.get("budget_total"), doc.document.unit)  # targets are printed in 万元
         for i, indicator in enumerate(record.get("indicators") or []):
             if indicator.get("target_unit") != "万元" or not is_number(indicator.get("target_value")):
                 continue
             if not is_total_cost_indicator(indicator, settings):
                 continue
-            if to_amount(indicator["target_value"]) <= to_amount(budget) + settings.amount_tolerance:
+            if to_amount(indicator["target_value"]) <= budget + settings.amount_tolerance:
                 continue
             findings.append(
                 finding_at(
