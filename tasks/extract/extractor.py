@@ -8,7 +8,9 @@ class only wires them and turns the whole document into an ``ExtractedDocument``
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from budget_etl.contract import TWO_SIDED
 from budget_etl.document import DocumentMeta, ExtractedDocument, ExtractedTable
@@ -137,7 +139,8 @@ class DocumentExtractor:
             records = [*(settled or []), *build_records(slug, stitcher.rows)]
         return ExtractedTable(type=slug, title=block.match.title, pages=block.pages, records=records)
 
-    def _pages(self, pdf: object):  # type: ignore[no-untyped-def]
+    def _pages(self, pdf: Any) -> Iterator[PageContent]:
+        """Pages in order; a page pdfminer cannot parse fails the document as ``corrupt_pdf``."""
         page_no = 0
         iterator = read_pages(pdf, self.settings)
         while True:

@@ -140,8 +140,13 @@ def to_raw_table(table: Any, page_number: int) -> RawTable:
     for row, row_texts in zip(table.rows, texts, strict=False):
         for bbox, text in zip(row.cells, row_texts, strict=False):
             if bbox is not None:
-                cells.append(Cell(text=text or "", bbox=tuple(float(v) for v in bbox)))  # type: ignore[arg-type]
-    return build_grid(cells, page_number, tuple(float(v) for v in table.bbox))  # type: ignore[arg-type]
+                cells.append(Cell(text=text or "", bbox=_bbox(bbox)))
+    return build_grid(cells, page_number, _bbox(table.bbox))
+
+
+def _bbox(values: Any) -> BBox:
+    x0, top, x1, bottom = (float(v) for v in values)
+    return (x0, top, x1, bottom)
 
 
 def build_grid(cells: list[Cell], page_number: int, bbox: BBox, tol: float = 1.0) -> RawTable:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import random
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -119,7 +120,7 @@ def test_a_garbled_column_is_reported_even_when_most_text_is_fine() -> None:
     assert error.evidence["cid_chars"] / error.evidence["chars"] < ExtractSettings().max_cid_share
 
 
-def test_file_size_limit_is_checked_before_reading(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_file_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "big.pdf"
     path.write_bytes(pdfs.text_pdf(["部门预算收支总表"]))
     with pytest.raises(ExtractError) as caught:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tasks.extract.header import column_labels, count_header_rows, map_columns
 from tasks.extract.numbers import parse_amount, parse_int
-from tasks.extract.pages import Cell, build_grid
+from tasks.extract.pages import Cell, RawTable, build_grid
 from tasks.extract.plan import parse_plan_percent
 from tasks.extract.sniff import sniff_format
 from tasks.extract.stitch import stitch_rows
@@ -155,7 +155,7 @@ def test_sniff_by_content(data: bytes, kind: str) -> None:
 
 
 # header and stitching on hand-made grids ----------------------------------------------------
-def grid(rows: list[list[str | None]], page: int = 1, width: float = 50, height: float = 20):  # type: ignore[no-untyped-def]
+def grid(rows: list[list[str | None]], page: int = 1, width: float = 50, height: float = 20) -> RawTable:
     """Cells on a regular grid; ``None`` continues the cell to the left (a horizontal merge)."""
     cells: list[Cell] = []
     for r, row in enumerate(rows):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 
+from budget_etl.document import ExtractedDocument
 from tasks.extract import extract_document
 from tests.extract.pdfs import REVENUE_HEADER, REVENUE_SPANS, REVENUE_WIDTHS, Story, para, revenue_rows
 
@@ -58,7 +59,7 @@ def budget_pdf() -> bytes:
 
 
 @cache
-def budget_doc():  # type: ignore[no-untyped-def]
+def budget_doc() -> ExtractedDocument:
     return extract_document(budget_pdf())
 
 
