@@ -28,6 +28,7 @@ td.warn{outline:2px solid #d90;background:#fff0b3!important}
 .sev-error{color:#b00;font-weight:bold}.sev-warning{color:#a60;font-weight:bold}
 .finding{margin:0 0 .3em 0}.check{font-family:monospace;font-size:.9em;color:#555}
 .summary span{margin-right:1.5em}.ok{color:#070}
+summary{cursor:pointer}summary h2{display:inline-block;border:0}
 """
 
 
@@ -79,7 +80,13 @@ def columns_of(table: ExtractedTable) -> list[str]:
     return list(keys)
 
 
-def render_table(table: ExtractedTable, findings: list[Finding]) -> str:
+def count_text(findings: list[Finding]) -> str:
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    return f"{errors} errors, {len(findings) - errors} warnings"
+
+
+def render_table(table: ExtractedTable, findings: list[Finding], anchor: str) -> str:
+    """The table as a collapsible section: open when it has findings, folded away when clean."""
     columns = columns_of(table)
     by_row: dict[tuple[Any, Any], list[Finding]] = defaultdict(list)
     table_level: list[Finding] = []
@@ -91,13 +98,15 @@ def render_table(table: ExtractedTable, findings: list[Finding]) -> str:
     head = "".join(
         f"<th>{escape(FIELD_LABELS.get(c, c))}<br><small>{escape(c)}</small></th>" for c in columns
     )
+    status = count_text(findings) if findings else "no findings"
     out = [
+        f'<details id="{anchor}"{" open" if findings else ""}><summary>'
         f"<h2>{escape(table.title)} <small>({escape(table.type)}, "
-        f"page {', '.join(map(str, table.pages))})</small></h2>",
+        f"page {', '.join(map(str, table.pages))}) — {status}</small></h2></summary>",
         *(render_finding(f) for f in table_level),
     ]
     if not table.records:
-        out.append("<p>(empty table)</p>")
+        out.append("<p>(empty table)</p></details>")
         return "\n".join(out)
     out.append(f"<table><tr>{head}<th>page</th><th>findings</th></tr>")
     for record in table.records:
@@ -119,8 +128,27 @@ def render_table(table: ExtractedTable, findings: list[Finding]) -> str:
         cells.append(f"<td>{escape(', '.join(map(str, pages)))}</td>")
         cells.append(f"<td>{''.join(render_finding(f) for f in row_findings)}</td>")
         out.append(f'<tr class="{row_class}">{"".join(cells)}</tr>')
-    out.append("</table>")
+    out.append("</table></details>")
     return "\n".join(out)
+
+
+def place_findings(doc: ExtractedDocument, by_table: dict[str | None, list[Finding]]) -> list[list[Finding]]:
+    """Per table (by position), the findings shown with it.
+
+    A finding goes to the table of its type holding its row; one whose row is in none of them (a
+    table-wide finding, or a row the report cannot find) goes to the first table of that type.
+    """
+    placed: list[list[Finding]] = [[] for _ in doc.tables]
+    positions: dict[str, list[int]] = defaultdict(list)
+    for i, table in enumerate(doc.tables):
+        positions[table.type].append(i)
+    for slug, indexes in positions.items():
+        keys = [{row_key(r) for r in doc.tables[i].records} for i in indexes]
+        for finding in by_table.get(slug, []):
+            key = finding_key(finding)
+            home = next((i for i, k in zip(indexes, keys, strict=True) if key in k), indexes[0])
+            placed[home].append(finding)
+    return placed
 
 
 def render_html_report(doc: ExtractedDocument, findings: list[Finding]) -> str:
@@ -154,16 +182,15 @@ def render_html_report(doc: ExtractedDocument, findings: list[Finding]) -> str:
     if document_level:
         out.append("<h2>Document</h2>")
         out.extend(render_finding(f) for f in document_level)
-    tables_seen: dict[str, int] = defaultdict(int)
-    for table in doc.tables:
-        # findings of a type belong to the first table of that type unless their row is elsewhere
-        keys = {row_key(r) for r in table.records}
-        mine = [
-            f
-            for f in by_table.get(table.type, [])
-            if finding_key(f) in keys or (tables_seen[table.type] == 0 and finding_key(f) == (None, None))
-        ]
-        tables_seen[table.type] += 1
-        out.append(render_table(table, mine))
+    placed = place_findings(doc, by_table)
+    index = [
+        f'<li><a href="#t{i}">{escape(table.title)}</a>: {count_text(placed[i])}</li>'
+        for i, table in enumerate(doc.tables)
+        if placed[i]
+    ]
+    if index:
+        out.append("<h2>Tables with findings</h2><ul>" + "".join(index) + "</ul>")
+    for i, table in enumerate(doc.tables):
+        out.append(render_table(table, placed[i], f"t{i}"))
     out.append("</body></html>")
     return "\n".join(out)

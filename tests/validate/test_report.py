@@ -16,21 +16,24 @@ def test_report_shows_each_finding_beside_its_row_with_the_cell_marked(golden) -
     findings = validate_document(doc)
     html = render_html_report(doc, findings)
 
-    table_html = html.split("部门预算支出总表")[1].split("<h2>")[0]
+    table_html = html.split('<details id="t2"')[1].split("</details>")[0]
     line3 = next(r for r in table_html.split("<tr") if "<td>3</td>" in r and "20801" in r)
     assert 'class="error"' in line3
     assert line3.count('class="num bad"') == 2  # total and project of 款 20801
     assert "hierarchy.sum_of_children" in line3
     assert "expected 1952.78, found 1948.78" in line3
     assert "page 5" in line3
-    assert "(expenditure_by_function, page 5)" in html
+    assert "(expenditure_by_function, page 5) — 2 errors, 0 warnings" in html
+    assert '<details id="t2" open>' in html  # tables with findings are unfolded, clean ones folded
+    assert '<details id="t0">' in html
+    assert '<a href="#t2">部门预算支出总表</a>: 2 errors, 0 warnings' in html
 
 
 def test_report_is_self_contained(golden) -> None:
     doc = golden("004")
     html = render_html_report(doc, validate_document(doc))
     assert html.startswith("<!DOCTYPE html>")
-    assert not re.search(r"(?:src|href)\s*=|https?://|@import|<script", html)
+    assert not re.search(r"src\s*=|href\s*=\s*\"(?!#)|https?://|@import|url\(|<script", html)
     assert project(doc, 0)["project_code"] in html
 
 
@@ -41,3 +44,18 @@ def test_document_level_findings_are_listed_first(golden) -> None:
     html = render_html_report(doc, validate_document(doc))
     document_part = html.split("<h2>Document</h2>")[1].split("<h2>")[0]
     assert "completeness.standard_tables" in document_part
+
+
+def test_no_finding_is_left_out_of_the_report(golden) -> None:
+    from budget_etl.findings import Finding, Severity
+
+    doc = golden("001")
+    stray = Finding(
+        "hierarchy.sum_of_children",
+        Severity.ERROR,
+        "row 999 is wrong",
+        table="expenditure_by_function",
+        line_no=999,
+    )
+    html = render_html_report(doc, [stray])
+    assert "row 999 is wrong" in html.split('<details id="t2"')[1].split("</details>")[0]
