@@ -72,7 +72,11 @@ class DocumentExtractor:
                 self._build_or_explain(b, stitchers.get(id(b)), settled.get(id(b), []))
                 for b in finder.blocks
             ],
-            narrative=build_narrative(finder.lines, slack=self.settings.paragraph_slack),
+            narrative=build_narrative(
+                finder.lines,
+                slack=self.settings.paragraph_slack,
+                short_line=self.settings.paragraph_short_line,
+            ),
         )
 
     def _drain(

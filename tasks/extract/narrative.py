@@ -15,7 +15,7 @@ from tasks.extract.text import clean_cjk_digits
 _TERMINAL = tuple("。！？：；:;")
 
 
-def build_narrative(lines: list[TextLine], *, slack: float) -> list[NarrativeBlock]:
+def build_narrative(lines: list[TextLine], *, slack: float, short_line: float = 8.0) -> list[NarrativeBlock]:
     blocks: list[NarrativeBlock] = []
     by_page: dict[int, list[TextLine]] = {}
     for line in lines:
@@ -27,7 +27,7 @@ def build_narrative(lines: list[TextLine], *, slack: float) -> list[NarrativeBlo
         for line in page_lines:
             current.append(line.text)
             short = line.x1 < right - slack
-            if (short and line.text.rstrip().endswith(_TERMINAL)) or line.x1 < right - 6 * line.size:
+            if (short and line.text.rstrip().endswith(_TERMINAL)) or line.x1 < right - short_line * line.size:
                 paragraphs.append(clean_cjk_digits("\n".join(current)))
                 current = []
         if current:

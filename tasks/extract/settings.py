@@ -38,8 +38,11 @@ class ExtractSettings:
     word_gap: float = 0.6
     #: a horizontal gap this many font sizes wide splits a line into segments (left/right aligned parts)
     column_gap: float = 2.5
-    #: a narrative line ending this many points short of the text's right edge ends a paragraph
+    #: a narrative line ending this many points short of the text's right edge, after 。/：, ends a paragraph
     paragraph_slack: float = 24.0
+    #: a line this many font sizes short of the right edge ends a paragraph whatever its last character
+    #: (a heading); shorter gaps are wraps before an unbreakable figure such as ``12345.67万元``
+    paragraph_short_line: float = 8.0
     #: pdfplumber table finder settings (ruled tables: lines strategy)
     table_settings: dict[str, Any] = field(
         default_factory=lambda: {
@@ -78,8 +81,8 @@ class ExtractSettings:
             raise ValueError("title_wrap_gap, line_tolerance and word_gap must be positive")
         if self.max_target_unit_chars < 1:
             raise ValueError("max_target_unit_chars must be at least 1")
-        if self.paragraph_slack < 0:
-            raise ValueError("paragraph_slack must not be negative")
+        if self.paragraph_slack < 0 or self.paragraph_short_line <= 0:
+            raise ValueError("paragraph_slack must not be negative, paragraph_short_line must be positive")
         for key in ("vertical_strategy", "horizontal_strategy"):
             if key not in self.table_settings:
                 raise ValueError(f"table_settings needs {key!r}")

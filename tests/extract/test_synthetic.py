@@ -270,3 +270,38 @@ def test_a_title_followed_by_prose_announces_no_table() -> None:
     ])
     doc = extract_document(story.render())
     assert [t.type for t in doc.tables] == ["general_budget_expenditure"]
+
+
+def test_narrative_paragraph_keeps_a_figure_wrapped_to_the_next_line() -> None:
+    """The wrap before an unbreakable figure leaves a ragged line; the paragraph goes on."""
+    import io
+
+    import pdfplumber
+    from reportlab.pdfgen import canvas
+
+    from tasks.extract.narrative import build_narrative
+    from tasks.extract.pages import read_page
+    from tasks.extract.settings import ExtractSettings
+    from tests.extract.pdfs import register_font
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out)
+    c.setFont(register_font(), 12)
+    for y, text in [
+        (760, "1、支出说明"),
+        (740, "本年支出预算安排如下，其中基本支出用于人员和日常运转的各项开支，"),  # the full width
+        (722, "包括人员经费和日常公用经费以及其他运转开支另有项目支出"),  # 5 characters short: a wrap
+        (704, "1234.50 万元，主要用于专项工作。"),
+        (686, "2、比上年增减情况"),
+    ]:
+        c.drawString(72, y, text)
+    c.showPage()
+    c.save()
+    settings = ExtractSettings()
+    with pdfplumber.open(io.BytesIO(out.getvalue())) as pdf:
+        lines = read_page(pdf.pages[0], settings).lines
+    blocks = build_narrative(lines, slack=settings.paragraph_slack, short_line=settings.paragraph_short_line)
+    paragraphs = blocks[0].text.split("\n")
+    assert paragraphs[0] == "1、支出说明" and paragraphs[-1] == "2、比上年增减情况"
+    assert len(paragraphs) == 3
+    assert paragraphs[1].endswith("另有项目支出1234.50万元，主要用于专项工作。")
