@@ -47,11 +47,19 @@ class ExpectationRunner:
     def _batches(self) -> Any:
         if self._batch_definition is None:
             import great_expectations as gx
-            from great_expectations.data_context.types.base import ProgressBarsConfig
+            from great_expectations.data_context.types.base import (
+                DataContextConfig,
+                InMemoryStoreBackendDefaults,
+                ProgressBarsConfig,
+            )
 
             logging.getLogger("great_expectations").setLevel(logging.ERROR)
-            context = gx.get_context(mode="ephemeral")
-            context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            # in memory, no Data Docs site (GX's default writes a temp dir per process), no progress bars
+            config = DataContextConfig(
+                store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+                progress_bars=ProgressBarsConfig(globally=False),
+            )
+            context = gx.get_context(mode="ephemeral", project_config=config)
             asset = context.data_sources.add_pandas("budget_etl").add_dataframe_asset("table")
             self._batch_definition = asset.add_batch_definition_whole_dataframe("whole_table")
         return self._batch_definition
