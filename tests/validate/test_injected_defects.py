@@ -342,12 +342,16 @@ CASES: list[Case] = [
             ("cross_table.revenue_total", RBF, 1, None, "total"),
             ("cross_table.revenue_total", RBF, 1, None, "current_year_subtotal"),
             ("cross_table.fiscal_revenue", FAS, 1, None, "total"),
+            ("narrative.revenue_sources", RES, 1, None, "amount"),
         ],
     ),
     Case(
         "two_sided.grand_total",
         lambda d: set_cells(row(d, RES, 33, "revenue"), amount="10.00"),
-        [("two_sided.grand_total", RES, 34, None, "amount")],
+        [
+            ("two_sided.grand_total", RES, 34, None, "amount"),
+            ("narrative.revenue_sources", RES, 33, None, "amount"),  # the text says 上年结转结余 0.00
+        ],
     ),
     # ---- reconciliation: across tables ----
     Case(
@@ -424,7 +428,7 @@ CASES: list[Case] = [
     # ---- reconciliation: narrative vs tables ----
     Case(
         "narrative.total_revenue",
-        lambda d: rewrite_narrative(d, "预算收入16500.49", "预算收入16500.94"),
+        lambda d: rewrite_narrative(d, "年预算收入16500.49", "年预算收入16500.94"),
         [("narrative.total_revenue", RBF, 1, None, "total")],
     ),
     Case(
@@ -467,6 +471,16 @@ CASES: list[Case] = [
         "narrative.three_public item",
         lambda d: rewrite_narrative(d, "公务接待费0万元", "公务接待费2万元"),
         [("narrative.three_public", TPE, 9, None, "total")],
+    ),
+    Case(
+        "narrative.revenue_sources",
+        lambda d: rewrite_narrative(d, "一般公共预算收入16500.49", "一般公共预算收入16000.49"),
+        [("narrative.revenue_sources", RES, 1, None, "amount")],
+    ),
+    Case(
+        "narrative.revenue_sources carry-over",
+        lambda d: rewrite_narrative(d, "上年结转结余0.00万元", "上年结转结余5.00万元"),
+        [("narrative.revenue_sources", RES, 33, None, "amount")],
     ),
     Case(
         "narrative.project_amount",

@@ -74,6 +74,16 @@ def summary_line(side_name: str, which: str) -> Callable[[ExtractedTable], Recor
     return pick
 
 
+def revenue_item(*words: str) -> Callable[[ExtractedTable], Record | None]:
+    """The first 收入 item of 收支总表 (before 本年收入合计) whose label contains one of ``words``."""
+
+    def pick(table: ExtractedTable) -> Record | None:
+        items = sides_of(table)["revenue"].items
+        return next((r for r in items if any(w in clean_label(r.get("item")) for w in words)), None)
+
+    return pick
+
+
 def three_public(role: str) -> Callable[[ExtractedTable], Record | None]:
     def pick(table: ExtractedTable) -> Record | None:
         rows = [r for r in table.records if three_public_role(r) == role]
@@ -104,6 +114,23 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
             TableFigure("revenue_by_function", total_of, "total"),
             TableFigure("revenue_expenditure_summary", summary_line("revenue", "grand_total"), "amount"),
         ),
+    ),
+    *(
+        NarrativeFigure(
+            "narrative.revenue_sources",
+            what,
+            figure_pattern(label),
+            (TableFigure("revenue_expenditure_summary", picker, "amount"),),
+            empty_table_is_zero=False,
+        )
+        for what, label, picker in (
+            ("一般公共预算收入", r"一般公共预算(?:拨款)?收入", revenue_item("一般公共预算")),
+            ("政府性基金预算收入", r"基金预算(?:拨款)?收入", revenue_item("政府性基金")),
+            ("国有资本经营预算收入", r"国有资本经营预算(?:拨款)?收入", revenue_item("国有资本经营")),
+            ("财政专户管理资金收入", r"财政专户(?:核拨|管理资金)?收入", revenue_item("财政专户")),
+            ("单位资金收入", r"单位资金收入", revenue_item("单位资金")),
+            ("上年结转结余", r"上年结转(?:结余)?", summary_line("revenue", "carryover")),
+        )
     ),
     NarrativeFigure(
         "narrative.total_expenditure",
