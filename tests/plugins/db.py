@@ -5,18 +5,22 @@ Use them in any test that needs storage (no mocks of the database anywhere):
 * ``db_url`` — parametrised over ``sqlite`` and ``postgresql`` (ids ``[sqlite]``/``[postgresql]``):
   a fresh, migrated, empty database per test. The PostgreSQL case carries the ``postgres`` marker.
 * ``sqlite_url`` — a fresh migrated SQLite file in ``tmp_path`` (copied from a session template).
-* ``pg_url`` — a fresh migrated PostgreSQL database per test (``CREATE DATABASE … TEMPLATE`` of a
-  database migrated once per session, ~40 ms), dropped when the session ends.
-* ``pg_session_url`` — the session's migrated template database itself, for session-scoped
-  fixtures that need PostgreSQL; do not write to it from function-scoped tests.
-* ``pg_admin_url`` — the server's ``postgres`` database (to create/drop databases, kill backends).
-* ``blank_db_url`` — like ``db_url`` but NOT migrated (for migration tests).
+* ``pg_url`` — the session's migrated PostgreSQL schema, with every table emptied before the
+  test. It is a fresh schema ``budget_etl_test_<random>`` in the ``test`` database, selected by
+  the URL (``?options=-csearch_path=…``), created once per session and dropped at the end.
+  Close your engines (``engine.dispose()``): an idle transaction would block the next TRUNCATE.
+* ``pg_session_url`` — the same schema without the emptying, for session-scoped fixtures.
+* ``pg_admin_url`` — the server's ``postgres`` database (e.g. to kill a backend mid-write).
+* ``blank_db_url`` — like ``db_url`` but NOT migrated: an empty database/schema (migration tests).
 * ``repository`` — ``storage.repository.Repository`` on ``db_url``; engine disposed afterwards.
 
-PostgreSQL is ``postgresql+psycopg://postgres@127.0.0.1:5432`` unless ``BUDGET_ETL_TEST_PG_URL``
-points elsewhere (a server URL; the database part is ignored). When the server is unreachable the
-PostgreSQL cases are SKIPPED, unless the ``CI`` environment variable is set: then they FAIL, so
-CI can never pass without having exercised PostgreSQL.
+Why schemas and not a database per session: PostgreSQL forces a checkpoint on every
+``DROP DATABASE``, which on a busy CI box took close to a minute; ``DROP SCHEMA`` does not.
+
+The server is ``postgresql+psycopg://postgres@127.0.0.1:5432/test`` unless ``BUDGET_ETL_TEST_PG_URL``
+names another (its database hosts the test schemas; it is created when missing). When the server
+is unreachable the PostgreSQL cases are SKIPPED, unless the ``CI`` environment variable is set:
+then they FAIL, so CI can never pass without having exercised PostgreSQL.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.repository import Repository
 
-DEFAULT_PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+DEFAULT_PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def _server_url() -> str:
@@ -43,7 +47,17 @@ def _server_url() -> str:
 
 
 def _with_database(url: str, database: str) -> str:
-    return make_url(url).set(drivername="postgresql+psycopg", database=database).render_as_string(
+    return (
+        make_url(url)
+        .set(drivername="postgresql+psycopg", database=database)
+        .render_as_string(hide_password=False)
+    )
+
+
+def with_schema(url: str, schema: str) -> str:
+    """``url`` with every connection's search_path set to ``schema`` (tables, alembic_version, view)."""
+    parsed = make_url(url).set(drivername="postgresql+psycopg")
+    return parsed.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
         hide_password=False
     )
 
@@ -60,23 +74,14 @@ def _libpq(url: str) -> str:
     }
     if parsed.password:
         parts["password"] = parsed.password
-    return " ".join(f"{k}={v}" for k, v in parts.items())
+    text = " ".join(f"{k}={v}" for k, v in parts.items())
+    options = parsed.query.get("options")
+    return f"{text} options='{options}'" if options else text
 
 
 def _admin(url: str, sql: str) -> None:
     with psycopg.connect(_libpq(url), autocommit=True) as conn:
         conn.execute(sql)  # type: ignore[arg-type]
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    """Drop ``name``, first ending any backend still connected to it (a crashed test's)."""
-    with psycopg.connect(_libpq(admin_url), autocommit=True) as conn:
-        conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = %s AND pid <> pg_backend_pid()",
-            (name,),
-        )
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
@@ -93,36 +98,53 @@ def pg_admin_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def _pg_databases(pg_admin_url: str) -> Iterator[list[str]]:
-    """Names of every database this session created; all dropped at the end."""
-    created: list[str] = []
-    yield created
-    for name in reversed(created):
-        drop_database(pg_admin_url, name)
+def _pg_host_url(pg_admin_url: str) -> str:
+    """The database that hosts this session's schemas (created if the server lacks it)."""
+    url = _with_database(_server_url(), make_url(_server_url()).database or "test")
+    try:
+        _admin(url, "SELECT 1")
+    except psycopg.OperationalError:
+        _admin(pg_admin_url, f'CREATE DATABASE "{make_url(url).database}"')
+    return url
 
 
 @pytest.fixture(scope="session")
-def pg_session_url(pg_admin_url: str, _pg_databases: list[str]) -> str:
+def _pg_schemas(_pg_host_url: str) -> Iterator[list[str]]:
+    """Names of every schema this session created; all dropped at the end."""
+    created: list[str] = []
+    yield created
+    for name in reversed(created):
+        _admin(_pg_host_url, f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+def create_pg_schema(host_url: str, registry: list[str]) -> str:
+    """A new empty schema, registered for dropping at session end; returns a URL that uses it."""
     name = f"budget_etl_test_{uuid.uuid4().hex[:10]}"
-    _admin(pg_admin_url, f'CREATE DATABASE "{name}"')
-    _pg_databases.append(name)
-    url = _with_database(pg_admin_url, name)
+    _admin(host_url, f'CREATE SCHEMA "{name}"')
+    registry.append(name)
+    return with_schema(host_url, name)
+
+
+@pytest.fixture(scope="session")
+def pg_session_url(_pg_host_url: str, _pg_schemas: list[str]) -> str:
+    url = create_pg_schema(_pg_host_url, _pg_schemas)
     upgrade(url)
     return url
 
 
-def create_pg_database(admin_url: str, registry: list[str], *, template: str | None = None) -> str:
-    """A new database (optionally a copy of ``template``), registered for dropping at session end."""
-    name = f"budget_etl_test_{uuid.uuid4().hex[:10]}"
-    clause = f' TEMPLATE "{make_url(template).database}"' if template else ""
-    _admin(admin_url, f'CREATE DATABASE "{name}"{clause}')
-    registry.append(name)
-    return _with_database(admin_url, name)
+def truncate_all(url: str) -> None:
+    """Empty every table of the schema (ids restart at 1): a clean database in milliseconds."""
+    from storage.models import Base
+
+    tables = ", ".join(f'"{name}"' for name in Base.metadata.tables)
+    with psycopg.connect(_libpq(url), autocommit=True) as conn:
+        conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")  # type: ignore[arg-type]
 
 
 @pytest.fixture
-def pg_url(pg_admin_url: str, pg_session_url: str, _pg_databases: list[str]) -> str:
-    return create_pg_database(pg_admin_url, _pg_databases, template=pg_session_url)
+def pg_url(pg_session_url: str) -> str:
+    truncate_all(pg_session_url)
+    return pg_session_url
 
 
 @pytest.fixture(scope="session")
@@ -156,8 +178,18 @@ def db_url(request: pytest.FixtureRequest) -> str:
 def blank_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'blank.db'}"
-    admin = str(request.getfixturevalue("pg_admin_url"))
-    return create_pg_database(admin, request.getfixturevalue("_pg_databases"))
+    url = str(request.getfixturevalue("_pg_blank_session_url"))
+    schema = make_url(url).query["options"].split("=", 1)[1]
+    with psycopg.connect(_libpq(url), autocommit=True) as conn:  # empty: no tables, no alembic_version
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')  # type: ignore[arg-type]
+        conn.execute(f'CREATE SCHEMA "{schema}"')  # type: ignore[arg-type]
+    return url
+
+
+@pytest.fixture(scope="session")
+def _pg_blank_session_url(_pg_host_url: str, _pg_schemas: list[str]) -> str:
+    """One schema per session for unmigrated-schema tests; it is emptied per test."""
+    return create_pg_schema(_pg_host_url, _pg_schemas)
 
 
 @pytest.fixture
