@@ -3,7 +3,7 @@
 Clean documents are the corpus goldens (``tests/fixtures/corpus/<seed>.expected.json``, the exact
 extract of each seed). The goldens carry no narrative, so ``seed_narrative`` rebuilds the
 情况说明 paragraphs from the seed text: the running-text lines (table cells are tab-separated)
-between the 情况说明 heading and the project section.
+from the 情况说明 heading to the end (the fixed-assets paragraph follows the project tables).
 """
 
 from __future__ import annotations
@@ -35,15 +35,14 @@ def load_golden(stem: str) -> ExtractedDocument:
 
 
 def seed_narrative(stem: str) -> list[NarrativeBlock]:
-    """The 情况说明 paragraphs of a seed as narrative blocks (one per line of running text)."""
+    """The running text of a seed from its 情况说明 on, as narrative blocks (one per line)."""
     path = next(SEEDS.glob(f"{stem}_*.txt"))
     lines = path.read_text(encoding="utf-8").splitlines()
     start = next(
         i for i, line in enumerate(lines) if "情况说明" in line and "年" in line and "\t" not in line
     )
-    end = next(i for i in range(start, len(lines)) if "部门项目预算安排" in lines[i])
     blocks = []
-    for line in lines[start:end]:
+    for line in lines[start:]:
         if not line.strip() or line.startswith("\t") or "\t" in line.strip():
             continue
         text = re.sub(r"\[bookmark:[^\]]*\]|<[^>]+>|^#+\s*", "", line).strip()

@@ -124,7 +124,10 @@ CASES: list[Case] = [
     Case(
         "schema.non_negative",
         lambda d: d.table("fixed_assets").records[1].update(value=Decimal("-1707.08")),
-        [("schema.non_negative", "fixed_assets", None, None, "value")],
+        [
+            ("schema.non_negative", "fixed_assets", None, None, "value"),
+            ("identities.fixed_assets_total", "fixed_assets", None, None, "value"),
+        ],
     ),
     Case(
         "schema.percentage_range",
@@ -324,6 +327,11 @@ CASES: list[Case] = [
             ("identities.three_public_total", TPE, 1, None, "general_budget"),
         ],
     ),
+    Case(
+        "identities.fixed_assets_total",
+        lambda d: d.table("fixed_assets").records[3].update(value=Decimal("58.17")),
+        [("identities.fixed_assets_total", "fixed_assets", None, None, "value")],
+    ),
     # ---- reconciliation: two-sided tables ----
     Case(
         "two_sided.items_sum",
@@ -481,6 +489,11 @@ CASES: list[Case] = [
         "narrative.revenue_sources carry-over",
         lambda d: rewrite_narrative(d, "上年结转结余0.00万元", "上年结转结余5.00万元"),
         [("narrative.revenue_sources", RES, 33, None, "amount")],
+    ),
+    Case(
+        "narrative.fixed_assets",
+        lambda d: rewrite_narrative(d, "固定资产金额为2602.91", "固定资产金额为2620.91"),
+        [("narrative.fixed_assets", "fixed_assets", None, None, "value")],
     ),
     Case(
         "narrative.project_amount",

@@ -42,6 +42,7 @@ CHECKS: tuple[ReconciliationCheck, ...] = (
     ReconciliationCheck((identities.VEHICLE_SUBTOTAL,), identities.check_vehicle_subtotal),
     ReconciliationCheck((identities.ABROAD_SUBTOTAL,), identities.check_abroad_subtotal),
     ReconciliationCheck((identities.THREE_PUBLIC_TOTAL,), identities.check_three_public_total),
+    ReconciliationCheck((identities.FIXED_ASSETS_TOTAL,), identities.check_fixed_assets_total),
     ReconciliationCheck((two_sided.ITEMS_SUM,), two_sided.check_items_sum),
     ReconciliationCheck((two_sided.BALANCE,), two_sided.check_balance),
     ReconciliationCheck((two_sided.GRAND_TOTAL,), two_sided.check_grand_total),

@@ -5,9 +5,12 @@ its sources … — are row sums and run as GX expectations; see ``expectations/
 
 三公: 小计 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费; 公务用车 = 购置 + 运行维护;
 因公出国 = its 其中 lines when they are filled; 合计 = 小计 when both are printed.
+固定资产占用情况表: 资产总额 = the value of its numbered items (1、房屋 2、车辆 …; 其中 lines excluded).
 """
 
 from __future__ import annotations
+
+import re
 
 from budget_etl.contract import TABLE_TYPES
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
@@ -22,6 +25,8 @@ THREE_PUBLIC_SUBTOTAL = "identities.three_public_subtotal"
 VEHICLE_SUBTOTAL = "identities.vehicle_subtotal"
 ABROAD_SUBTOTAL = "identities.abroad_subtotal"
 THREE_PUBLIC_TOTAL = "identities.three_public_total"
+FIXED_ASSETS_TOTAL = "identities.fixed_assets_total"
+NUMBERED_ITEM = re.compile(r"^\s*\d+\s*[、.．]")
 
 ROLE_NAMES = {
     "subtotal": "“三公”经费小计",
@@ -174,5 +179,20 @@ def check_three_public_total(doc: ExtractedDocument, settings: ValidateSettings)
             roles["subtotal"][:1],
             "the “三公”经费小计 line",
             settings,
+        )
+    return findings
+
+
+def check_fixed_assets_total(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    findings: list[Finding] = []
+    for table in doc.tables_of("fixed_assets"):
+        total = next(
+            (r for r in table.records if clean_label(r.get("item")) in {"资产总额", "合计", "总计"}), None
+        )
+        items = [r for r in table.records if NUMBERED_ITEM.match(str(r.get("item") or ""))]
+        if total is None or not items:
+            continue
+        findings += compare_parent(
+            FIXED_ASSETS_TOTAL, table, total, "资产总额", items, f"the {len(items)} numbered items", settings
         )
     return findings

@@ -84,6 +84,12 @@ def revenue_item(*words: str) -> Callable[[ExtractedTable], Record | None]:
     return pick
 
 
+def fixed_asset_total(table: ExtractedTable) -> Record | None:
+    return next(
+        (r for r in table.records if clean_label(r.get("item")) in {"资产总额", "合计", "总计"}), None
+    )
+
+
 def three_public(role: str) -> Callable[[ExtractedTable], Record | None]:
     def pick(table: ExtractedTable) -> Record | None:
         rows = [r for r in table.records if three_public_role(r) == role]
@@ -172,6 +178,12 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
         figure_pattern(r"(?:机关|部门)运行经费"),
         (TableFigure("general_budget_basic_expenditure", total_of, "public_funds"),),
         severity=Severity.WARNING,
+    ),
+    NarrativeFigure(
+        "narrative.fixed_assets",
+        "固定资产",
+        figure_pattern(r"固定资产(?:金额|总额|原值)"),
+        (TableFigure("fixed_assets", fixed_asset_total, "value"),),
     ),
     NarrativeFigure(
         "narrative.three_public",
