@@ -58,7 +58,7 @@ def amounts_agree(expected: Any, actual: Any, tolerance: Decimal) -> bool:
 
 
 def format_amount(value: Any) -> str:
-    """Two decimals, as budgets print them (``16500.49``)."""
+    """Two decimals, as budgets print them (``1234.50``)."""
     return f"{to_amount(value).quantize(CENT, rounding=ROUND_HALF_UP)}"
 
 

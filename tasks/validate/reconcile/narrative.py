@@ -1,9 +1,9 @@
 """Figures stated in the 情况说明 must equal the tables'.
 
-The narrative is free text ("2025年预算收入 3502.60 万元", "人员经费1956.06万元和日常公用经费135.69万元",
-"“三公”经费预算安排6.3万元，其中因公出国（境）费0万元…"). Each figure is read with a pattern that
+The narrative is free text ("2026年预算收入 1200.50 万元", "人员经费980.20万元和日常公用经费75.30万元",
+"“三公”经费预算安排4.5万元，其中因公出国（境）费0万元…"). Each figure is read with a pattern that
 needs the number right after its label (optionally after 为/共计/安排), so comparisons with last
-year ("基本支出增加129.81万元") are never mistaken for the figure itself. A figure the text does not
+year ("基本支出增加12.34万元") are never mistaken for the figure itself. A figure the text does not
 state, or a table the document lacks, is simply not compared.
 """
 
@@ -33,7 +33,7 @@ def figure_pattern(label: str) -> re.Pattern[str]:
 
 
 # a printed page number closing a page's text ("- 13 -", "第 3 页", "第3页 共12页") cuts a sentence that
-# runs on to the next page ("公务接待费0.00 - 13 -" + "万元。"), so it is dropped before reading figures
+# runs on to the next page ("公务接待费1.20 - 13 -" + "万元。"), so it is dropped before reading figures
 PAGE_FOOTER = re.compile(
     r"\s*(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)\s*$"
 )
@@ -289,7 +289,7 @@ def check_narrative(doc: ExtractedDocument, settings: ValidateSettings) -> list[
 
 PROJECT_LIST = "narrative.project_list"
 PROJECT_AMOUNT = "narrative.project_amount"
-# "项目支出14408.74万元，主要为A 245.05万元，B 2900万元，…。": the projects the text names
+# "项目支出300.00万元，主要为A 120.50万元，B 80万元，…。": the projects the text names
 PROJECT_LIST_PATTERN = re.compile(
     r"项目支出"
     + CONNECT
