@@ -14,7 +14,9 @@ from typing import Any
 from budget_etl.contract import TABLE_TYPES
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding, Severity
+from tasks.validate.amounts import to_amount
 from tasks.validate.labels import FIELD_LABELS
+from tasks.validate.lookup import clean_label
 
 STYLE = """
 body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222}
@@ -80,6 +82,30 @@ def columns_of(table: ExtractedTable) -> list[str]:
     return list(keys)
 
 
+def same_value(a: Any, b: Any) -> bool:
+    try:
+        return to_amount(a) == to_amount(b) and (a is None) == (b is None)
+    except (TypeError, ValueError):
+        return a == b
+
+
+def belongs_to(finding: Finding, record: Record, siblings: list[Record]) -> bool:
+    """Whether a finding on a shared line concerns this record: the one whose cell holds its actual value.
+
+    Findings carry the line, not the side: the side whose cell holds the finding's actual value, or,
+    when both do, the one the message starts with; failing both, each side shows it.
+    """
+    if len(siblings) < 2 or not finding.field or finding.field not in record:
+        return True
+    holders = [r for r in siblings if same_value(r.get(finding.field), finding.actual)] or siblings
+    if len(holders) > 1:  # same figure on both sides: the message names the line it is about
+        named = [
+            r for r in holders if (label := clean_label(r.get("item"))) and finding.message.startswith(label)
+        ]
+        holders = named or holders
+    return any(r is record for r in holders)
+
+
 def count_text(findings: list[Finding]) -> str:
     errors = sum(f.severity is Severity.ERROR for f in findings)
     return f"{errors} errors, {len(findings) - errors} warnings"
@@ -109,8 +135,13 @@ def render_table(table: ExtractedTable, findings: list[Finding], anchor: str) ->
         out.append("<p>(empty table)</p></details>")
         return "\n".join(out)
     out.append(f"<table><tr>{head}<th>page</th><th>findings</th></tr>")
+    sharing = defaultdict(list)  # a two-sided table prints a 收入 and a 支出 record on one line
     for record in table.records:
-        row_findings = by_row.get(row_key(record), [])
+        sharing[row_key(record)].append(record)
+    for record in table.records:
+        row_findings = [
+            f for f in by_row.get(row_key(record), []) if belongs_to(f, record, sharing[row_key(record)])
+        ]
         bad_fields = {
             (f.field or "").split(".")[0].split("[")[0]: f.severity for f in row_findings if f.field
         }

@@ -59,3 +59,14 @@ def test_no_finding_is_left_out_of_the_report(golden) -> None:
     )
     html = render_html_report(doc, [stray])
     assert "row 999 is wrong" in html.split('<details id="t2"')[1].split("</details>")[0]
+
+
+def test_a_finding_on_a_two_sided_line_shows_on_its_own_side(golden) -> None:
+    doc = golden("001")
+    set_cells(row(doc, "revenue_expenditure_summary", 10, "expenditure"), amount="161.00")
+    html = render_html_report(doc, validate_document(doc))
+    section = html.split('<details id="t0"')[1].split("</details>")[0]
+    rows = [r for r in section.split("<tr") if "<td>32</td>" in r]
+    revenue, expenditure = (next(r for r in rows if side in r) for side in ("本年收入合计", "本年支出合计"))
+    assert "two_sided.items_sum" in expenditure
+    assert "two_sided.items_sum" not in revenue
