@@ -640,3 +640,14 @@ def test_class_names_match_across_template_wording(inject) -> None:
         ("cross_table.class_totals", RES, 10, None, "amount"),
         ("two_sided.items_sum", RES, 32, None, "amount"),
     ]
+
+
+def test_a_table_without_class_rows_is_not_compared_by_class(inject) -> None:
+    """支出总表 printed with 款/项 rows only: nothing to match the summary's 类 with, so no finding."""
+
+    def keep_deeper_codes(doc: ExtractedDocument) -> None:
+        table = doc.table(EBF)
+        assert table is not None
+        table.records = [r for r in table.records if not (r.get("code") and len(r["code"]) == 3)]
+
+    assert added_keys(inject(STEM, keep_deeper_codes)) == []

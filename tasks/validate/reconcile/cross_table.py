@@ -19,7 +19,7 @@ from budget_etl.findings import Finding, Severity
 from tasks.validate.amounts import ZERO, amounts_agree, format_amount, sum_amounts, to_amount
 from tasks.validate.evidence import finding_at
 from tasks.validate.labels import FIELD_LABELS
-from tasks.validate.lookup import class_rows, clean_label, first_table, grand_total_row
+from tasks.validate.lookup import class_rows, clean_label, coded_rows, first_table, grand_total_row
 from tasks.validate.reconcile.two_sided import Side, sides_of
 from tasks.validate.settings import ValidateSettings
 
@@ -103,6 +103,8 @@ def compare_classes(
     not list is compared with zero, at the classified table's row.
     """
     classes = {clean_label(r.get("name")): r for _, r in class_rows(classified)} if classified else {}
+    if classified is not None and not classes and any(True for _ in coded_rows(classified)):
+        return []  # the table prints only 款/项 rows: no 类 names to match the summary's items with
     findings: list[Finding] = []
     listed = set()
     for item in items:
