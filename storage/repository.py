@@ -322,7 +322,17 @@ class Repository:
             if doc is not None and sha256:
                 version = session.scalar(select(DocumentVersion).where(DocumentVersion.sha256 == sha256))
                 if version is None or version.state == "in_review":
+                    created = version is None
                     version = write_version(session, doc, version, state="in_review", report_uri=report_uri)
+                    self._audit(
+                        session,
+                        entity="document_version",
+                        entity_id=version.id,
+                        action="hold_for_review" if created else "rewrite_for_review",
+                        from_state=None if created else "in_review",
+                        to_state="in_review",
+                        reason=f"{stage_value}: {reason_value}",
+                    )
                 version_id = version.id
             raw_uri = None
             if sha256:

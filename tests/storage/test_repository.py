@@ -403,3 +403,43 @@ def test_unexpectedly_long_document_values_store_on_every_backend(repository: Re
     with repository.engine.connect() as conn:
         code = conn.scalar(select(ExpenditureByFunction.code).where(ExpenditureByFunction.row_index == 2))
     assert code == "2080101" * 40
+
+
+def test_every_version_state_change_has_an_audit_row(repository: Repository) -> None:
+    doc = make_document()
+    item_id = repository.send_to_review(
+        sha256=doc.document.sha256,
+        source_url=None,
+        stage=Stage.VALIDATE,
+        reason="validation_errors",
+        message="1 error",
+        findings=[error()],
+        report_uri=None,
+        doc=doc,
+    )
+    repository.send_to_review(
+        sha256=doc.document.sha256,
+        source_url=None,
+        stage=Stage.VALIDATE,
+        reason="validation_errors",
+        message="still 1 error",
+        findings=[error()],
+        report_uri=None,
+        doc=doc,
+    )
+    repository.accept_document(doc, [], report_uri=None)
+    with repository.engine.connect() as conn:
+        trail = conn.execute(
+            select(AuditEntry.entity, AuditEntry.action, AuditEntry.from_state, AuditEntry.to_state).order_by(
+                AuditEntry.id
+            )
+        ).all()
+    assert [tuple(row) for row in trail] == [
+        ("document_version", "hold_for_review", None, "in_review"),
+        ("review_item", "open", None, "open"),
+        ("document_version", "rewrite_for_review", "in_review", "in_review"),
+        ("review_item", "attempt_failed", "open", "open"),
+        ("document_version", "accept", "in_review", "accepted"),
+        ("review_item", "resolve", "open", "resolved"),
+    ]
+    assert repository.get_review(item_id).item.attempts == 2
