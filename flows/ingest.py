@@ -40,7 +40,7 @@ def run_name() -> str:
     return f"ingest-{chosen.name}-{chosen.department}-{chosen.year}".translate(BANNED_IN_NAMES)
 
 
-@flow(name="ingest", flow_run_name=run_name, validate_parameters=False)
+@flow(name="ingest", flow_run_name=run_name)
 def ingest(
     sources_file: str | None = None,
     publishers: list[str] | None = None,

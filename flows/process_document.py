@@ -36,7 +36,7 @@ def run_name() -> str:
     return "-".join(str(p) for p in parts if p).translate(BANNED_IN_NAMES)
 
 
-@flow(name="process-document", flow_run_name=run_name, validate_parameters=False)
+@flow(name="process-document", flow_run_name=run_name)
 def process_document(
     sha256: str,
     source_url: str | None = None,

@@ -20,6 +20,7 @@ from flows.states import error_of
 from storage.repository import ReviewDetail
 from tasks.fetch.task import fetch_document
 from tasks.retry import configured
+from tasks.store.resources import raw_store_for
 from tasks.store.task import open_reviews, prepare_database, retry_source, review_detail
 
 
@@ -30,7 +31,7 @@ def run_name() -> str:
     return "retry-" + "-".join(str(i) for i in ids[:5]) + ("-more" if len(ids) > 5 else "")
 
 
-@flow(name="retry-reviews", flow_run_name=run_name, validate_parameters=False)
+@flow(name="retry-reviews", flow_run_name=run_name)
 def retry_reviews(item_ids: list[int] | None = None, settings: Settings | None = None) -> RunSummary:
     """Retry the given review items (every open item when none are given)."""
     settings = settings or get_settings()
@@ -60,10 +61,16 @@ def require_open(details: list[ReviewDetail]) -> None:
         raise ReviewError(Reason.INVALID_STATE, f"only open review items can be retried; not open: {listed}")
 
 
+def needs_refetch(sha256: str, source_url: str | None, settings: Settings) -> bool:
+    """A stored file that has gone missing is fetched again from its URL rather than lost."""
+    remote = bool(source_url and source_url.startswith(("http://", "https://")))
+    return remote and not raw_store_for(settings).exists(sha256)
+
+
 def retry_one(detail: ReviewDetail, settings: Settings, counts: PublisherCounts) -> DocumentOutcome:
     item = detail.item
     sha256, _raw_uri, source_url = retry_source(item.id, settings)
-    if sha256 is None:
+    if sha256 is None or needs_refetch(sha256, source_url, settings):
         if source_url is None:
             raise ReviewError(Reason.INVALID_STATE, f"review item {item.id} has neither a file nor a URL")
         fetch = configured(fetch_document, settings)

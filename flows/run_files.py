@@ -29,7 +29,7 @@ def is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
-@flow(name="run-files", flow_run_name=run_name, validate_parameters=False)
+@flow(name="run-files", flow_run_name=run_name)
 def run_files(inputs: list[str], settings: Settings | None = None) -> RunSummary:
     """Store and process each local path or http(s) URL; failures become review items."""
     settings = settings or get_settings()

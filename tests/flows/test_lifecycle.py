@@ -19,6 +19,7 @@ from flows.retry_reviews import retry_reviews
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import DocumentVersion, ReviewItem
+from storage.raw_store import RawStore
 from storage.repository import Repository
 from tests.fetch.faulty_server import FaultyServer, Serve, Status
 from tests.flows.conftest import CORPUS, listing_page, publisher, settings_for_tests, write_sources
@@ -154,3 +155,16 @@ def test_retrying_a_document_that_still_fails_adds_an_attempt_and_keeps_it_open(
     assert [o.status for o in state.result().outcomes if o.source_url == bad] == ["in_review"]
     after = two_days.repo.get_review(item.id).item
     assert (after.status, after.attempts) == ("open", item.attempts + 1)
+
+
+def test_a_retry_whose_raw_file_went_missing_fetches_it_again_from_its_url(two_days):
+    bad = two_days.urls["bad"]
+    item = next(i for i in two_days.repo.list_reviews("open") if i.source_url == bad)
+    raw_store = RawStore(two_days.settings.resolved_raw_store_url())
+    Path(raw_store.uri_of(item.sha256)).unlink()
+
+    state = retry_reviews(item_ids=[item.id], settings=two_days.settings, return_state=True)
+
+    assert [(o.status, o.reason) for o in state.result().outcomes] == [("in_review", "validation_errors")]
+    assert raw_store.exists(item.sha256), "the file is back in the raw store"
+    assert two_days.server.hits["/d/bad.pdf"] >= 2
