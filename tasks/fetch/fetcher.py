@@ -164,13 +164,6 @@ class Fetcher:
             self._sleep(backoff_delay(number - first_attempt + 1, self.settings, retry_after))
         return FetchResult(url=url, outcome="failed", error=last, attempts=attempts)
 
-    def fetch_text(self, url: str) -> tuple[str | None, FetchResult]:
-        """A listing page as text (None when the fetch failed; the result says why)."""
-        result = self.fetch(url)
-        if result.data is None:
-            return None, result
-        return decode_html(result.data, result.content_type), result
-
     def _success(
         self, url: str, response: _Response, number: int, elapsed: int, attempts: list[Attempt]
     ) -> FetchResult:

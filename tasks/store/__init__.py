@@ -1,0 +1,1 @@
+"""Prefect tasks over ``storage.repository.Repository`` and the per-process storage resources."""
