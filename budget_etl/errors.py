@@ -65,6 +65,11 @@ class BudgetEtlError(Exception):
         self.message = message
         self.evidence = evidence
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exceptions pickle as ``cls(*args)`` by default, which loses the keyword-only fields;
+        # Prefect pickles task failures (result persistence, process runners), so rebuild exactly.
+        return (_rebuild, (type(self), self.reason, self.message, self.evidence, self.transient))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "error": self.reason.value,
@@ -75,6 +80,15 @@ class BudgetEtlError(Exception):
 
     def __str__(self) -> str:
         return f"{self.reason.value}: {self.message}"
+
+
+def _rebuild(
+    cls: type[BudgetEtlError], reason: Reason, message: str, evidence: dict[str, Any], transient: bool
+) -> BudgetEtlError:
+    error = cls.__new__(cls)
+    BudgetEtlError.__init__(error, reason, message, **evidence)
+    error.transient = transient
+    return error
 
 
 class ExtractError(BudgetEtlError):
