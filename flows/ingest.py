@@ -16,15 +16,15 @@ from prefect.runtime import flow_run
 
 from budget_etl.errors import Stage
 from budget_etl.settings import Settings, get_settings
-from flows.artifacts import Progress, publish_review_queue, publish_summary
+from flows.artifacts import Progress, publish_summary
 from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
-from flows.process_document import BANNED_IN_NAMES, fetch_to_review, process_document
+from flows.process_document import BANNED_IN_NAMES, fetch_to_review, process_document, publish_open_queue
 from flows.states import error_of
 from tasks.fetch.intake import Discovery, FetchedDocument
 from tasks.fetch.sources import Publisher, load_sources
 from tasks.fetch.task import discover_documents, fetch_document
 from tasks.retry import configured
-from tasks.store.task import open_reviews, prepare_database
+from tasks.store.task import prepare_database
 
 
 def run_name() -> str:
@@ -67,7 +67,7 @@ def ingest(
         summary.publishers.append(counts)
 
     publish_summary(summary.publishers, key="ingest-summary", description=describe(summary))
-    publish_review_queue(configured(open_reviews, settings)(settings))
+    publish_open_queue(settings)
     return summary
 
 

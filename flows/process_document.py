@@ -16,13 +16,13 @@ from budget_etl.document import ExtractedDocument
 from budget_etl.errors import BudgetEtlError, Reason, Stage
 from budget_etl.findings import Finding, Severity, has_errors
 from budget_etl.settings import Settings, get_settings
-from flows.artifacts import publish_review_report
+from flows.artifacts import publish_review_queue, publish_review_report
 from flows.outcomes import DocumentOutcome
 from flows.states import ValidationFailed, error_of
 from tasks.extract.task import extract_tables
 from tasks.retry import configured
 from tasks.store.resources import raw_store_for
-from tasks.store.task import accept_document, send_to_review
+from tasks.store.task import accept_document, open_reviews, send_to_review
 from tasks.validate.task import validate_tables, write_report
 
 BANNED_IN_NAMES = str.maketrans({c: "-" for c in "/%&<>"})
@@ -156,3 +156,10 @@ def fetch_to_review(url: str, error: BudgetEtlError, settings: Settings) -> Docu
     if item_id is not None:
         publish_review_report(outcome, [])
     return outcome
+
+
+def publish_open_queue(settings: Settings) -> None:
+    """The review-queue artifact; skipped (not fatal) when the database cannot be read right now."""
+    queue = configured(open_reviews, settings)(settings, return_state=True)
+    if queue.is_completed():
+        publish_review_queue(queue.result())

@@ -13,9 +13,9 @@ from prefect.runtime import flow_run
 
 from budget_etl.errors import Reason, ReviewError, Stage
 from budget_etl.settings import Settings, get_settings
-from flows.artifacts import publish_review_queue, publish_summary
+from flows.artifacts import publish_summary
 from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
-from flows.process_document import fetch_to_review, process_document
+from flows.process_document import fetch_to_review, process_document, publish_open_queue
 from flows.states import error_of
 from storage.repository import ReviewDetail
 from tasks.fetch.task import fetch_document
@@ -50,7 +50,7 @@ def retry_reviews(item_ids: list[int] | None = None, settings: Settings | None =
         summary.outcomes.append(outcome)
 
     publish_summary(summary.publishers, key="retry-summary", description=f"Retried {len(details)} item(s)")
-    publish_review_queue(configured(open_reviews, settings)(settings))
+    publish_open_queue(settings)
     return summary
 
 

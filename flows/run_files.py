@@ -11,13 +11,13 @@ from prefect.runtime import flow_run
 
 from budget_etl.errors import Stage
 from budget_etl.settings import Settings, get_settings
-from flows.artifacts import publish_review_queue, publish_summary
+from flows.artifacts import publish_summary
 from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
-from flows.process_document import fetch_to_review, process_document
+from flows.process_document import fetch_to_review, process_document, publish_open_queue
 from flows.states import error_of
 from tasks.fetch.task import fetch_document, store_local_file
 from tasks.retry import configured
-from tasks.store.task import open_reviews, prepare_database
+from tasks.store.task import prepare_database
 
 
 def run_name() -> str:
@@ -41,7 +41,7 @@ def run_files(inputs: list[str], settings: Settings | None = None) -> RunSummary
         counts.count(outcome)
         summary.outcomes.append(outcome)
     publish_summary(summary.publishers, key="run-summary", description=f"Processed {len(inputs)} input(s)")
-    publish_review_queue(configured(open_reviews, settings)(settings))
+    publish_open_queue(settings)
     return summary
 
 

@@ -13,6 +13,7 @@ import struct
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -51,6 +52,14 @@ class Delay:
 
 
 @dataclass(frozen=True)
+class Call:
+    """Run ``action`` (e.g. take the database away) when the request arrives, then serve ``then``."""
+
+    action: Callable[[], None]
+    then: Serve
+
+
+@dataclass(frozen=True)
 class Reset:
     """Drop the connection with a TCP RST before any response."""
 
@@ -77,7 +86,7 @@ class Huge:
     announce_length: bool = True
 
 
-Behaviour = Serve | Status | Sleep | Delay | Reset | Truncate | Redirect | Huge
+Behaviour = Serve | Status | Sleep | Delay | Call | Reset | Truncate | Redirect | Huge
 
 LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
 
@@ -166,6 +175,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif isinstance(behaviour, Delay):
             time.sleep(behaviour.seconds)
+            self._serve(behaviour.then)
+        elif isinstance(behaviour, Call):
+            behaviour.action()
             self._serve(behaviour.then)
         elif isinstance(behaviour, Reset):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
