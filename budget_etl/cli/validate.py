@@ -93,7 +93,11 @@ def validate(
     as_json: bool = typer.Option(False, "--json", help="Print {document, findings} as JSON."),
     report: Path | None = typer.Option(None, "--report", help="Where to write the HTML report."),
 ) -> None:
-    """Check a budget document: schemas, expectation suites and the budget's own arithmetic."""
+    """Check a budget document: schemas, expectation suites and the budget's own arithmetic.
+
+    Exit 0 when there is no error finding, 1 when there are error findings, 2 when the file
+    cannot be read. The HTML report goes to --report or to BUDGET_ETL_REPORTS_DIR.
+    """
     from tasks.validate import render_html_report, validate_document
 
     try:
