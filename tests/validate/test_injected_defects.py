@@ -651,3 +651,20 @@ def test_a_table_without_class_rows_is_not_compared_by_class(inject) -> None:
         table.records = [r for r in table.records if not (r.get("code") and len(r["code"]) == 3)]
 
     assert added_keys(inject(STEM, keep_deeper_codes)) == []
+
+
+def test_carry_over_printed_only_in_its_breakdown_lines_counts(inject) -> None:
+    """财政拨款收支总表 may leave 年初结转和结余 blank and fill 一般公共预算拨款 … below it instead."""
+
+    def carry_in_breakdown(doc: ExtractedDocument) -> None:
+        set_cells(row(doc, FAS, 34, "revenue"), total="20.00")
+        set_cells(row(doc, FAS, 37, "revenue"), total="16520.49")
+        for n in (32, 37):
+            set_cells(row(doc, FAS, n, "expenditure"), total="16520.49", general_budget="16520.49")
+        set_cells(row(doc, FAS, 8, "expenditure"), total="16212.65", general_budget="16212.65")
+
+    # the figures balance once the breakdown counts; only the 类 now disagrees with the detailed table
+    assert added_keys(inject(STEM, carry_in_breakdown)) == [
+        ("cross_table.fiscal_appropriation", FAS, 8, None, "general_budget"),
+        ("cross_table.fiscal_appropriation", FAS, 32, None, "general_budget"),
+    ]

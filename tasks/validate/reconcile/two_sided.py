@@ -9,12 +9,14 @@ neither side carries money over (with 上年结转 or 年终结转 they differ b
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from decimal import Decimal
 
 from budget_etl.contract import TWO_SIDED
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding
-from tasks.validate.amounts import amounts_agree, format_amount, sum_amounts, to_amount
+from tasks.validate.amounts import amounts_agree, format_amount, is_number, sum_amounts, to_amount
 from tasks.validate.evidence import finding_at
 from tasks.validate.labels import FIELD_LABELS
 from tasks.validate.lookup import clean_label, side_rows
@@ -37,12 +39,22 @@ class Side:
     subtotal: Record | None
     carryover: Record | None
     grand_total: Record | None
+    carryover_detail: list[Record] = dataclasses.field(
+        default_factory=list
+    )  # its breakdown lines, if printed
+
+    def carried(self, column: str) -> Decimal:
+        """The carry-over figure: the 结转 line's own, else the sum of its breakdown lines."""
+        if self.carryover is not None and is_number(self.carryover.get(column)):
+            return to_amount(self.carryover.get(column))
+        return sum_amounts(r.get(column) for r in self.carryover_detail)
 
 
 def split_side(records: list[Record], side: str) -> Side:
     subtotal_word, total_word = SIDE_WORDS[side]
     items: list[Record] = []
     subtotal = carryover = grand_total = None
+    detail: list[Record] = []
     for record in records:
         label = clean_label(record.get("item"))
         if label == subtotal_word and subtotal is None:
@@ -53,7 +65,9 @@ def split_side(records: list[Record], side: str) -> Side:
             items.append(record)
         elif carryover is None and grand_total is None:
             carryover = record
-    return Side(side, items, subtotal, carryover, grand_total)
+        elif grand_total is None:
+            detail.append(record)
+    return Side(side, items, subtotal, carryover, grand_total, detail)
 
 
 def side_fields(table: ExtractedTable, side: str) -> tuple[str, ...]:
@@ -109,7 +123,7 @@ def check_items_sum(doc: ExtractedDocument, settings: ValidateSettings) -> list[
 
 def has_carryover(side: Side, field: str) -> bool:
     """A non-zero 上年结转 / 年终结转 line: then this year's 收入 and 支出 legitimately differ by it."""
-    return side.carryover is not None and to_amount(side.carryover.get(field)) != 0
+    return side.carried(field) != 0
 
 
 def check_balance(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
@@ -148,9 +162,8 @@ def check_grand_total(doc: ExtractedDocument, settings: ValidateSettings) -> lis
         for side_name, side in sides_of(table).items():
             if side.subtotal is None or side.grand_total is None:
                 continue
-            parts = [side.subtotal] + ([side.carryover] if side.carryover is not None else [])
             for field in side_fields(table, side_name):
-                expected = sum_amounts(r.get(field) for r in parts)
+                expected = to_amount(side.subtotal.get(field)) + side.carried(field)
                 actual = side.grand_total.get(field)
                 if amounts_agree(expected, actual, settings.amount_tolerance):
                     continue
