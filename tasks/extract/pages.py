@@ -116,6 +116,13 @@ def read_page(page: Any, settings: ExtractSettings) -> PageContent:
     if not chars:
         return content
     tables = page.find_tables(settings.table_settings)
+    frames = missing_frames(page.edges, [t.bbox for t in tables], settings.frame_tolerance)
+    if frames:  # grids printed without their outer border: close them and look again
+        vertical = [e for e in frames if e["orientation"] == "v"]
+        horizontal = [e for e in frames if e["orientation"] == "h"]
+        closed = {**settings.table_settings, "explicit_vertical_lines": vertical,
+                  "explicit_horizontal_lines": horizontal}
+        tables = page.find_tables(closed)
     content.tables = [to_raw_table(t, content.number) for t in tables]
     boxes = [t.bbox for t in tables]
     outside = [ch for ch in chars if not _inside_any(ch, boxes)]
@@ -126,6 +133,67 @@ def read_page(page: Any, settings: ExtractSettings) -> PageContent:
         )
     content.lines = group_lines(outside, content.number, settings)
     return content
+
+
+def missing_frames(edges: list[dict[str, Any]], boxes: list[BBox], tol: float) -> list[dict[str, Any]]:
+    """Outer borders for ruled grids printed without them (``frame=void``, "no outside border").
+
+    The sign is a horizontal rule crossed by a vertical one that no table found so far covers:
+    its grid lost the outermost rows or columns. For each connected group of crossing rules the
+    enclosing rectangle is returned as four edges; grids with their frame need none.
+    """
+    hs = [e for e in edges if e["orientation"] == "h"]
+    vs = [e for e in edges if e["orientation"] == "v"]
+    if not hs or not vs:
+        return []
+
+    def crosses(h: dict[str, Any], v: dict[str, Any]) -> bool:
+        within_h = h["x0"] - tol <= v["x0"] <= h["x1"] + tol
+        return within_h and v["top"] - tol <= h["top"] <= v["bottom"] + tol
+
+    def covered(e: dict[str, Any]) -> bool:
+        return any(b[0] - tol <= e["x0"] and e["x1"] <= b[2] + tol and b[1] - tol <= e["top"]
+                   and e["bottom"] <= b[3] + tol for b in boxes)
+
+    if not any(not covered(h) and any(crosses(h, v) for v in vs) for h in hs):
+        return []
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, h in enumerate(hs):
+        for j, v in enumerate(vs):
+            if crosses(h, v):
+                parent[find(i)] = find(len(hs) + j)
+    groups: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+    frames: list[dict[str, Any]] = []
+    for group_h, group_v in groups.values():
+        if not group_h or not group_v or len(group_h) + len(group_v) < 3:  # a lone cross is no grid
+            continue
+        x0 = min(e["x0"] for e in group_h)
+        x1 = max(e["x1"] for e in group_h)
+        top = min(e["top"] for e in group_h + group_v)
+        bottom = max(e["bottom"] for e in group_h + group_v)
+        frames += [_edge(x0, top, x1, top), _edge(x0, bottom, x1, bottom),
+                   _edge(x0, top, x0, bottom), _edge(x1, top, x1, bottom)]
+    return frames
+
+
+def _edge(x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
+    horizontal = top == bottom
+    return {
+        "object_type": "frame_edge", "orientation": "h" if horizontal else "v",
+        "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+        "width": x1 - x0, "height": bottom - top, "doctop": top,
+    }
 
 
 def is_unmapped_glyph(text: str) -> bool:

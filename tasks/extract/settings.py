@@ -43,6 +43,8 @@ class ExtractSettings:
     #: a line this many font sizes short of the right edge ends a paragraph whatever its last character
     #: (a heading); shorter gaps are wraps before an unbreakable figure such as ``12345.67万元``
     paragraph_short_line: float = 8.0
+    #: points of slack when deciding whether a ruling line belongs to a table already found
+    frame_tolerance: float = 3.0
     #: pdfplumber table finder settings (ruled tables: lines strategy)
     table_settings: dict[str, Any] = field(
         default_factory=lambda: {

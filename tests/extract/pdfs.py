@@ -72,9 +72,14 @@ class Story:
         self.items.append(PageBreak())
         return self
 
-    def table(self, rows: list[list], spans=(), widths=None, repeat: int = 0) -> Story:
+    def table(self, rows: list[list], spans=(), widths=None, repeat: int = 0, frame: bool = True) -> Story:
+        """A ruled table; ``frame=False`` draws the inner rules only (no outside border)."""
         table = Table(rows, colWidths=widths, repeatRows=repeat)
-        table.setStyle(grid_style(list(spans)))
+        style = grid_style(list(spans))
+        if not frame:
+            style = TableStyle([c for c in style.getCommands() if c[0] != "GRID"]
+                               + [("INNERGRID", (0, 0), (-1, -1), 0.5, "black")])
+        table.setStyle(style)
         self.items.append(table)
         return self
 

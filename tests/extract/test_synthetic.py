@@ -305,3 +305,14 @@ def test_narrative_paragraph_keeps_a_figure_wrapped_to_the_next_line() -> None:
     assert paragraphs[0] == "1、支出说明" and paragraphs[-1] == "2、比上年增减情况"
     assert len(paragraphs) == 3
     assert paragraphs[1].endswith("另有项目支出1234.50万元，主要用于专项工作。")
+
+
+def test_grid_without_its_outside_border() -> None:
+    """Word processors' "no outside border" styles: the outer rows and columns still count."""
+    story = Story().line("部门预算收入总表", 14)
+    story.table(REVENUE_HEADER + revenue_rows(4), REVENUE_SPANS, REVENUE_WIDTHS, frame=False)
+    table = extract_document(story.render()).table("revenue_by_function")
+    assert table is not None
+    assert [r["line_no"] for r in table.records] == [1, 2, 3, 4]
+    assert all(r["prior_year_carryover"] is None for r in table.records)  # the rightmost column is there
+    assert table.records[-1]["total"] == Decimal("6.00")
