@@ -18,6 +18,8 @@ _NUMBERING = re.compile(
     r"^(?:第?(?P<num>\d+)[、.．:：)）]|[（(](?P<paren>[0-9一二三四五六七八九十]+)[)）]|"
     r"[一二三四五六七八九十]+、)"
 )
+#: "表9" / "附表1：" / "附表五 " before a standard table's title: numbering, not part of the title
+_TABLE_NUMBER = re.compile(r"^附?表\s*[0-9一二三四五六七八九十]+\s*[：:、.．\-—]?\s*")
 _CONTINUED = re.compile(r"[（(]?续表?[)）]?$")
 _LEADERS = re.compile(r"\.{3,}|…|·{3,}")
 _SENTENCE = re.compile(r"[。；;，,]")
@@ -63,6 +65,6 @@ def split_numbering(text: str) -> tuple[int | None, str]:
 
 
 def _strip_numbering(line: str) -> str:
-    stripped = line.strip()
+    stripped = _TABLE_NUMBER.sub("", line.strip())
     match = _NUMBERING.match(stripped)
     return stripped[match.end():].strip() if match else stripped

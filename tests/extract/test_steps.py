@@ -247,3 +247,15 @@ def test_sniff_office_zip_containers_by_their_members(member: str, kind: str) ->
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(member, "<x/>")
     assert sniff_format(buffer.getvalue()) == kind
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [("表9部门预算财政拨款“三公”经费支出表", "部门预算财政拨款“三公”经费支出表"),
+     ("附表1：部门预算收支总表", "部门预算收支总表"),
+     ("附表五 部门预算收入总表", "部门预算收入总表"),
+     ("表彰经费绩效目标表", "表彰经费绩效目标表")],  # 表 starting a word is not a table number
+)
+def test_table_numbers_are_not_part_of_the_title(line: str, title: str) -> None:
+    match = match_title(line)
+    assert match is not None and match.title == title
