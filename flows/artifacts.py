@@ -173,3 +173,9 @@ class Progress:
 
         self.done += steps
         update_progress_artifact(self._id, progress=min(100.0, 100.0 * self.done / self.total))
+
+    def finish(self) -> None:
+        """100 % at the end, also for a batch that found nothing to do."""
+        from prefect.artifacts import update_progress_artifact
+
+        update_progress_artifact(self._id, progress=100.0)

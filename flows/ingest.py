@@ -20,7 +20,7 @@ from flows.artifacts import Progress, publish_summary
 from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
 from flows.process_document import BANNED_IN_NAMES, fetch_to_review, process_document, publish_open_queue
 from flows.states import error_of
-from tasks.fetch.intake import Discovery, FetchedDocument
+from tasks.fetch.intake import Discovery, FetchedDocument, ListingFailure
 from tasks.fetch.sources import Publisher, load_sources
 from tasks.fetch.task import discover_documents, fetch_document
 from tasks.retry import configured
@@ -66,14 +66,22 @@ def ingest(
         summary.outcomes.extend(outcomes)
         summary.publishers.append(counts)
 
+    progress.finish()
     publish_summary(summary.publishers, key="ingest-summary", description=describe(summary))
     publish_open_queue(settings)
     return summary
 
 
 def discover(publisher: Publisher, settings: Settings) -> Discovery:
+    """The publisher's documents; if discovery itself fails, each of its URLs is reported with why."""
     with tags(publisher.tag):
-        return configured(discover_documents, settings)(publisher, settings)
+        state = configured(discover_documents, settings)(publisher, settings, return_state=True)
+    if state.is_completed():
+        return state.result()
+    error = error_of(state, Stage.FETCH)
+    urls = (*publisher.listings, *publisher.documents)
+    failures = tuple(ListingFailure(url, error) for url in urls)
+    return Discovery(publisher=publisher.name, documents=(), failures=failures)
 
 
 def ingest_publisher(
