@@ -43,6 +43,7 @@ class _State:
     months: list[tuple[float, float, str]] = field(default_factory=list)
     pending: str | None = None  # "plan" / "purpose": the next row holds values for a label row
     last_text: str | None = None  # "purpose" / "goals": the text field a page break may cut
+    budget_row: list[tuple[int, Cell]] = field(default_factory=list)  # the 预算规模 label row
 
 
 def build_project_record(
@@ -96,6 +97,11 @@ def read_form_row(
                 rec[month] = parse_plan_percent(cell.text)
         state.pending = None
         return False
+    if state.pending == "purpose" and continuation and len(fresh) >= 3:
+        # the 预算规模 row itself was cut by the page break: its labels and figures continue here
+        merged = _merge_cut_row(state.budget_row, fresh)
+        read_label_values(state, merged, [label_key(c.text) for _, c in merged])
+        return False
     if state.pending == "purpose" and not label_row:
         rec["purpose"] = optional_text(_text_right_of_label(fresh))
         state.pending, state.last_text = None, "purpose"
@@ -122,7 +128,7 @@ def read_label_values(state: _State, cells: list[tuple[int, Cell]], keys: list[s
             rec["project_name"] = optional_text(nxt)
         elif key in ("预算数", "预算金额", "年度预算数", "年度资金总额", "资金总额", "项目总额"):
             rec["budget_total"] = parse_amount_or_none(nxt)
-        elif "财政资金" in key or key in ("其中财政拨款", "财政拨款"):
+        elif "财政资金" in key or key.startswith("其中财政") or key in ("财政拨款",):
             rec["fiscal_funds"] = parse_amount_or_none(nxt)
         elif key in ("其他资金", "其中其他资金", "其他来源资金"):
             rec["other_funds"] = parse_amount_or_none(nxt)
@@ -131,6 +137,7 @@ def read_label_values(state: _State, cells: list[tuple[int, Cell]], keys: list[s
             state.last_text = "purpose"
         elif key.startswith("预算规模"):
             state.pending = "purpose"
+            state.budget_row = cells
         elif key in ("绩效目标", "年度绩效目标", "总体目标"):
             rec["goals"] = optional_text("\n".join(c.text for _, c in cells[i + 1:] if c.text.strip()))
             state.last_text = "goals"
@@ -169,6 +176,20 @@ def indicator_field(label: str) -> str | None:
         if re.search(pattern, label):
             return name
     return None
+
+
+def _merge_cut_row(before: list[tuple[int, Cell]], after: list[tuple[int, Cell]]) -> list[tuple[int, Cell]]:
+    """Both parts of a row cut by a page break, cell by cell (paired by horizontal position)."""
+    columns = [(c.bbox[0], c.bbox[2], str(i)) for i, (_, c) in enumerate(before)]
+    rest: dict[int, list[str]] = {}
+    for _, cell in after:
+        index = _column_at(columns, cell)
+        if index is not None and cell.text.strip():
+            rest.setdefault(int(index), []).append(cell.text)
+    return [
+        (col, Cell(text="".join([cell.text, *rest.get(i, [])]), bbox=cell.bbox))
+        for i, (col, cell) in enumerate(before)
+    ]
 
 
 def _month_columns(cells: list[tuple[int, Cell]]) -> list[tuple[float, float, str]]:

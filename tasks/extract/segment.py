@@ -20,7 +20,7 @@ from tasks.extract.titles import TitleMatch, match_title
 
 _PARAGRAPH = re.compile(r"[。；;]|^第.{1,3}部分|^[一二三四五六七八九十]+、")
 #: page-header lines a spreadsheet export may print *inside* the ruled area, above the header
-_CAPTION_META = re.compile(r"预算年度|^(金额)?单位[：:]|截止|^\d{3,}[^\d：:]+$")
+_CAPTION_META = re.compile(r"预算年度|^(金额)?单位[：:]|截止|^\d{3,}(?![年月日号元万个人次%.])[^\d：:]+$")
 
 
 @dataclass
@@ -103,7 +103,9 @@ class BlockFinder:
                 break
             joined = " ".join(texts)
             is_title = len(texts) == 1 and match_title(joined, max_chars=self.settings.max_title_chars)
-            if not is_title and not all(_CAPTION_META.search(compact(t)) for t in texts):
+            first = table.grid[k][0] if table.n_cols else None
+            starts_left = first is not None and bool(first.text.strip())  # captions start at the left edge
+            if not is_title and not (starts_left and all(_CAPTION_META.search(compact(t)) for t in texts)):
                 break
             top, bottom = table.row_bounds[k]
             line = TextLine(page=table.page, text=joined, x0=table.bbox[0], x1=table.bbox[2], top=top,

@@ -316,3 +316,27 @@ def test_grid_without_its_outside_border() -> None:
     assert [r["line_no"] for r in table.records] == [1, 2, 3, 4]
     assert all(r["prior_year_carryover"] is None for r in table.records)  # the rightmost column is there
     assert table.records[-1]["total"] == Decimal("6.00")
+
+
+def test_budget_row_cut_by_a_page_break_and_purpose_opening_the_next_page() -> None:
+    """The 预算规模 row's labels wrap and break (``其中：财政资`` / ``金``); a purpose starting
+    with a year opens the next page (it is not a ``901 XX局`` page-header line)."""
+    widths = [80, 70, 80, 80, 70, 70, 10]
+    top = [
+        ["项目编码", "990001260000000004", "", "项目名称", "示例经费", "", ""],
+        ["预算规模", "预算数", "12.00", "其中：财政资", "12.00", "其他资金", ""],
+    ]
+    rest = [
+        ["及资金用途", "", "", "金", "", "", ""],
+        ["", "2026 年示例专项资金", "", "", "", "", ""],
+        ["资金支出计划（%）", "3月底", "6月底", "", "10月底", "12月底", ""],
+        ["", "", "", "", "", "100%", ""],
+    ]
+    top_spans = [((1, 0), (2, 0)), ((4, 0), (6, 0))]
+    rest_spans = [((1, 1), (6, 1)), ((2, 2), (3, 2)), ((2, 3), (3, 3)), ((5, 2), (6, 2)), ((5, 3), (6, 3))]
+    story = Story().line("4.示例经费绩效目标表").table(top, top_spans, widths).page_break()
+    story.table(rest, rest_spans, widths)
+    record = extract_document(story.render()).table("project_performance").records[0]
+    assert (record["budget_total"], record["fiscal_funds"]) == (Decimal("12.00"), Decimal("12.00"))
+    assert record["purpose"] == "2026 年示例专项资金"
+    assert record["plan_dec"] == 100
