@@ -91,11 +91,14 @@ def read_form_row(
         state.months, state.pending, state.last_text = months, "plan", None
         return False
     if state.pending == "plan" and not label_row:
+        found = False
         for _, cell in cells:
             month = _column_at(state.months, cell)
             if month and cell.text.strip():
                 rec[month] = parse_plan_percent(cell.text)
-        state.pending = None
+                found = True
+        if found:  # an empty row is the rest of a month row cut by a page break: values still to come
+            state.pending = None
         return False
     if state.pending == "purpose" and continuation and len(fresh) >= 3:
         # the 预算规模 row itself was cut by the page break: its labels and figures continue here

@@ -340,3 +340,21 @@ def test_budget_row_cut_by_a_page_break_and_purpose_opening_the_next_page() -> N
     assert (record["budget_total"], record["fiscal_funds"]) == (Decimal("12.00"), Decimal("12.00"))
     assert record["purpose"] == "2026 年示例专项资金"
     assert record["plan_dec"] == 100
+
+
+def test_month_row_cut_by_a_page_break_keeps_waiting_for_its_values() -> None:
+    widths = [80, 70, 80, 80, 70, 70, 10]
+    top = [["项目编码", "990001260000000005", "", "项目名称", "示例经费", "", ""],
+           ["资金支出计", "3月底", "6月底", "", "10月底", "12月底", ""]]
+    rest = [["划（%）", "", "", "", "", "", ""],  # the cut row's remainder: only its label goes on
+            ["", "", "20%", "", "50%", "100%", ""],
+            ["绩效目标", "1.完成示例工作", "", "", "", "", ""]]
+    spans = [((1, 0), (2, 0)), ((4, 0), (6, 0))]
+    month_spans = [((2, 1), (3, 1)), ((5, 1), (6, 1))]
+    rest_spans = [((2, r), (3, r)) for r in range(2)] + [((5, r), (6, r)) for r in range(2)]
+    rest_spans.append(((1, 2), (6, 2)))
+    story = Story().line("5.示例经费绩效目标表").table(top, spans + month_spans, widths).page_break()
+    story.table(rest, rest_spans, widths)
+    record = extract_document(story.render()).table("project_performance").records[0]
+    assert [record[k] for k in ("plan_mar", "plan_jun", "plan_oct", "plan_dec")] == [None, 20, 50, 100]
+    assert record["goals"] == "1.完成示例工作"
