@@ -43,7 +43,7 @@ class _State:
     months: list[tuple[float, float, str]] = field(default_factory=list)
     pending: str | None = None  # "plan" / "purpose": the next row holds values for a label row
     last_text: str | None = None  # "purpose" / "goals": the text field a page break may cut
-    budget_row: list[tuple[int, Cell]] = field(default_factory=list)  # the 预算规模 label row
+    label_row: list[tuple[int, Cell]] = field(default_factory=list)  # the last label/value row read
 
 
 def build_project_record(
@@ -100,9 +100,9 @@ def read_form_row(
         if found:  # an empty row is the rest of a month row cut by a page break: values still to come
             state.pending = None
         return False
-    if state.pending == "purpose" and continuation and len(fresh) >= 3:
-        # the 预算规模 row itself was cut by the page break: its labels and figures continue here
-        merged = _merge_cut_row(state.budget_row, fresh)
+    if continuation and state.label_row and len(fresh) >= 3 and not label_row and not state.indicator_cols:
+        # a label row (项目编码 …, 预算规模 …) cut by the page break: its labels and values go on here
+        merged = _merge_cut_row(state.label_row, fresh)
         read_label_values(state, merged, [label_key(c.text) for _, c in merged])
         return False
     if state.pending == "purpose" and not label_row:
@@ -123,6 +123,7 @@ def read_form_row(
 
 def read_label_values(state: _State, cells: list[tuple[int, Cell]], keys: list[str]) -> None:
     rec = state.record
+    state.label_row = cells
     for i, key in enumerate(keys):
         nxt = cells[i + 1][1].text if i + 1 < len(cells) else ""
         if key == "项目编码":
@@ -140,7 +141,6 @@ def read_label_values(state: _State, cells: list[tuple[int, Cell]], keys: list[s
             state.last_text = "purpose"
         elif key.startswith("预算规模"):
             state.pending = "purpose"
-            state.budget_row = cells
         elif key in ("绩效目标", "年度绩效目标", "总体目标"):
             rec["goals"] = optional_text("\n".join(c.text for _, c in cells[i + 1:] if c.text.strip()))
             state.last_text = "goals"

@@ -358,3 +358,17 @@ def test_month_row_cut_by_a_page_break_keeps_waiting_for_its_values() -> None:
     record = extract_document(story.render()).table("project_performance").records[0]
     assert [record[k] for k in ("plan_mar", "plan_jun", "plan_oct", "plan_dec")] == [None, 20, 50, 100]
     assert record["goals"] == "1.完成示例工作"
+
+
+def test_project_name_cut_by_a_page_break() -> None:
+    widths = [80, 70, 80, 80, 70, 70, 10]
+    top = [["项目编码", "990001260000000006", "", "项目名称", "提前下达的示例省级", "", ""]]
+    rest = [["", "", "", "", "专项补助资金", "", ""],
+            ["预算规模及资金用途", "预算数", "3.00", "其中：财政资金", "3.00", "其他资金", ""]]
+    spans = [((1, 0), (2, 0)), ((4, 0), (6, 0))]
+    story = Story().line("6.示例经费绩效目标表").table(top, spans, widths).page_break()
+    story.table(rest, spans, widths)
+    record = extract_document(story.render()).table("project_performance").records[0]
+    assert record["project_name"] == "提前下达的示例省级专项补助资金"
+    assert record["project_code"] == "990001260000000006"
+    assert record["budget_total"] == Decimal("3.00")
