@@ -116,7 +116,7 @@ def read_page(page: Any, settings: ExtractSettings) -> PageContent:
     if not chars:
         return content
     tables = page.find_tables(settings.table_settings)
-    frames = missing_frames(page.edges, [t.bbox for t in tables], settings.frame_tolerance)
+    frames = missing_frames(page.edges, [t.bbox for t in tables], settings.frame_tolerance, chars)
     if frames:  # grids printed without their outer border: close them and look again
         vertical = [e for e in frames if e["orientation"] == "v"]
         horizontal = [e for e in frames if e["orientation"] == "h"]
@@ -135,17 +135,24 @@ def read_page(page: Any, settings: ExtractSettings) -> PageContent:
     return content
 
 
-def missing_frames(edges: list[dict[str, Any]], boxes: list[BBox], tol: float) -> list[dict[str, Any]]:
+def missing_frames(
+    edges: list[dict[str, Any]], boxes: list[BBox], tol: float, chars: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """Outer borders for ruled grids printed without them (``frame=void``, "no outside border").
 
     The sign is a horizontal rule crossed by a vertical one that no table found so far covers:
     its grid lost the outermost rows or columns. For each connected group of crossing rules the
-    enclosing rectangle is returned as four edges; grids with their frame need none.
+    enclosing rectangle is returned as four edges; grids with their frame need none. A single
+    frameless row (a table's last row pushed onto a page of its own) has column rules only;
+    its outer edges are where its text ends.
     """
     hs = [e for e in edges if e["orientation"] == "h"]
     vs = [e for e in edges if e["orientation"] == "v"]
-    if not hs or not vs:
+    if not vs:
         return []
+    frames = _frame_single_rows(hs, vs, boxes, tol, chars or [])
+    if not hs:
+        return frames
 
     def crosses(h: dict[str, Any], v: dict[str, Any]) -> bool:
         within_h = h["x0"] - tol <= v["x0"] <= h["x1"] + tol
@@ -156,7 +163,7 @@ def missing_frames(edges: list[dict[str, Any]], boxes: list[BBox], tol: float) -
                    and e["bottom"] <= b[3] + tol for b in boxes)
 
     if not any(not covered(h) and any(crosses(h, v) for v in vs) for h in hs):
-        return []
+        return frames
     parent = list(range(len(hs) + len(vs)))
 
     def find(i: int) -> int:
@@ -174,7 +181,6 @@ def missing_frames(edges: list[dict[str, Any]], boxes: list[BBox], tol: float) -
         groups.setdefault(find(i), ([], []))[0].append(h)
     for j, v in enumerate(vs):
         groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
-    frames: list[dict[str, Any]] = []
     for group_h, group_v in groups.values():
         if not group_h or not group_v or len(group_h) + len(group_v) < 3:  # a lone cross is no grid
             continue
@@ -182,6 +188,39 @@ def missing_frames(edges: list[dict[str, Any]], boxes: list[BBox], tol: float) -
         x1 = max(e["x1"] for e in group_h)
         top = min(e["top"] for e in group_h + group_v)
         bottom = max(e["bottom"] for e in group_h + group_v)
+        frames += [_edge(x0, top, x1, top), _edge(x0, bottom, x1, bottom),
+                   _edge(x0, top, x0, bottom), _edge(x1, top, x1, bottom)]
+    return frames
+
+
+def _frame_single_rows(
+    hs: list[dict[str, Any]], vs: list[dict[str, Any]], boxes: list[BBox], tol: float,
+    chars: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Column rules of one height touching no horizontal rule and no table: a frameless row."""
+
+    def in_table(v: dict[str, Any]) -> bool:
+        return any(b[0] - tol <= v["x0"] <= b[2] + tol and b[1] - tol <= v["top"]
+                   and v["bottom"] <= b[3] + tol for b in boxes)
+
+    def touches_rule(v: dict[str, Any]) -> bool:
+        return any(h["x0"] - tol <= v["x0"] <= h["x1"] + tol
+                   and v["top"] - tol <= h["top"] <= v["bottom"] + tol for h in hs)
+
+    loose = [v for v in vs if not in_table(v) and not touches_rule(v)]
+    bands: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for v in loose:
+        bands.setdefault((round(v["top"] / tol), round(v["bottom"] / tol)), []).append(v)
+    frames: list[dict[str, Any]] = []
+    for rules in bands.values():
+        if len(rules) < 2:
+            continue
+        top, bottom = min(v["top"] for v in rules), max(v["bottom"] for v in rules)
+        inside = [ch for ch in chars if top <= (ch["top"] + ch["bottom"]) / 2 <= bottom]
+        if not inside:
+            continue
+        x0 = min(min(ch["x0"] for ch in inside), min(v["x0"] for v in rules)) - tol
+        x1 = max(max(ch["x1"] for ch in inside), max(v["x0"] for v in rules)) + tol
         frames += [_edge(x0, top, x1, top), _edge(x0, bottom, x1, bottom),
                    _edge(x0, top, x0, bottom), _edge(x1, top, x1, bottom)]
     return frames

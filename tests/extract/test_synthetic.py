@@ -372,3 +372,15 @@ def test_project_name_cut_by_a_page_break() -> None:
     assert record["project_name"] == "提前下达的示例省级专项补助资金"
     assert record["project_code"] == "990001260000000006"
     assert record["budget_total"] == Decimal("3.00")
+
+
+def test_frameless_table_whose_last_row_is_alone_on_the_next_page() -> None:
+    """One frameless row has column rules only; its outer columns still hold data."""
+    rows = revenue_rows(4)
+    story = Story().line("部门预算收入总表", 14)
+    story.table(REVENUE_HEADER + rows[:3], REVENUE_SPANS, REVENUE_WIDTHS, frame=False).page_break()
+    story.table(rows[3:], widths=REVENUE_WIDTHS, frame=False)
+    table = extract_document(story.render()).table("revenue_by_function")
+    assert table is not None and table.pages == [1, 2]
+    assert [r["line_no"] for r in table.records] == [1, 2, 3, 4]
+    assert table.records[-1]["code"] == "204"
