@@ -123,7 +123,7 @@ def read_page(page: Any, settings: ExtractSettings) -> PageContent:
         closed = {**settings.table_settings, "explicit_vertical_lines": vertical,
                   "explicit_horizontal_lines": horizontal}
         tables = page.find_tables(closed)
-    content.tables = [to_raw_table(t, content.number) for t in tables]
+    content.tables = [fill_gaps(to_raw_table(t, content.number), chars, settings) for t in tables]
     boxes = [t.bbox for t in tables]
     outside = [ch for ch in chars if not _inside_any(ch, boxes)]
     if content.cid_count:
@@ -249,6 +249,26 @@ def to_raw_table(table: Any, page_number: int) -> RawTable:
             if bbox is not None:
                 cells.append(Cell(text=text or "", bbox=_bbox(bbox)))
     return build_grid(cells, page_number, _bbox(table.bbox))
+
+
+def fill_gaps(table: RawTable, chars: list[dict[str, Any]], settings: ExtractSettings) -> RawTable:
+    """Grid positions no cell covers (a border the finder missed) get a cell of the text printed there.
+
+    Without this, a word printed where a rule is missing — typically a merged 一级指标 cell cut
+    by a page break — silently vanishes.
+    """
+    gaps = [(r, c) for r, row in enumerate(table.grid) for c, cell in enumerate(row) if cell is None]
+    if not gaps:
+        return table
+    x0, top, x1, bottom = table.bbox
+    near = [ch for ch in chars if x0 <= ch["x0"] and ch["x1"] <= x1 and top <= ch["top"] <= bottom]
+    for r, c in gaps:
+        (c0, c1), (r0, r1) = table.col_bounds[c], table.row_bounds[r]
+        inside = [ch for ch in near
+                  if c0 <= (ch["x0"] + ch["x1"]) / 2 <= c1 and r0 <= (ch["top"] + ch["bottom"]) / 2 <= r1]
+        text = "\n".join(line.text for line in group_lines(inside, table.page, settings))
+        table.grid[r][c] = Cell(text=text, bbox=(c0, r0, c1, r1))
+    return table
 
 
 def _bbox(values: Any) -> BBox:

@@ -384,3 +384,24 @@ def test_frameless_table_whose_last_row_is_alone_on_the_next_page() -> None:
     assert table is not None and table.pages == [1, 2]
     assert [r["line_no"] for r in table.records] == [1, 2, 3, 4]
     assert table.records[-1]["code"] == "204"
+
+
+def test_text_where_the_finder_missed_a_border_is_kept() -> None:
+    """A cell whose left rule is missing is no cell to the table finder; its words still count."""
+    from reportlab.platypus import Table, TableStyle
+
+    from tests.extract.pdfs import register_font
+
+    rows = [["序号", "科目编码", "科目名称", "合计"], ["1", "", "合计", "3.00"],
+            ["2", "201", "示例支出", "3.00"]]
+    table = Table(rows, colWidths=[40, 60, 120, 60])
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), register_font(), 9),
+        ("LINEABOVE", (0, 0), (-1, -1), 0.5, "black"), ("LINEBELOW", (0, -1), (-1, -1), 0.5, "black"),
+        ("LINEAFTER", (0, 0), (-1, -1), 0.5, "black"),
+        ("LINEBEFORE", (0, 0), (0, 1), 0.5, "black"),  # no left rule on the last row
+    ]))
+    story = Story().line("部门预算一般公共预算财政拨款支出表")
+    story.items.append(table)
+    records = extract_document(story.render()).table("general_budget_expenditure").records
+    assert [(r["line_no"], r["code"]) for r in records] == [(1, None), (2, "201")]
