@@ -38,5 +38,5 @@ def extract_tables(sha256: str, source_url: str | None, settings: Settings) -> E
     from tasks.extract.settings import ExtractSettings
 
     data = raw_store_for(settings).get(sha256)
-    limits = ExtractSettings(max_pages=settings.max_pages)
-    return extract_document(data, source_url=source_url, settings=limits)
+    # the run's own Settings (not the process environment) decide the page and byte limits
+    return extract_document(data, source_url=source_url, settings=ExtractSettings.from_app_settings(settings))
