@@ -6,13 +6,11 @@ Applies to every amount column of the function-classified tables and the economi
 
 from __future__ import annotations
 
-from budget_etl.contract import ECONOMIC_CLASSIFIED, FUNCTION_CLASSIFIED, TABLE_TYPES
+from budget_etl.contract import ECONOMIC_CLASSIFIED, FUNCTION_CLASSIFIED
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding
-from tasks.validate.amounts import amounts_agree, format_amount, sum_amounts
-from tasks.validate.evidence import finding_at
-from tasks.validate.labels import FIELD_LABELS
 from tasks.validate.lookup import class_rows, coded_rows, grand_total_row
+from tasks.validate.reconcile.sums import compare_parent
 from tasks.validate.settings import ValidateSettings
 
 SUM_OF_CHILDREN = "hierarchy.sum_of_children"
@@ -40,7 +38,6 @@ def children_by_parent(table: ExtractedTable) -> dict[str, list[Record]]:
 def check_sum_of_children(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
     findings: list[Finding] = []
     for table in classified_tables(doc):
-        fields = TABLE_TYPES[table.type].amount_fields
         kids = children_by_parent(table)
         for code, parent in coded_rows(table):
             children = kids.pop(code, None)  # a duplicated parent code is compared once
@@ -50,23 +47,15 @@ def check_sum_of_children(doc: ExtractedDocument, settings: ValidateSettings) ->
                 LEVEL_NAMES.get(len(code), "科目"),
                 LEVEL_NAMES.get(len(code) + 2, "下级科目"),
             )
-            for field in fields:
-                expected = sum_amounts(r.get(field) for r in children)
-                if amounts_agree(expected, parent.get(field), settings.amount_tolerance):
-                    continue
-                findings.append(
-                    finding_at(
-                        SUM_OF_CHILDREN,
-                        f"{level} {code} {parent.get('name') or ''}: {FIELD_LABELS[field]} is "
-                        f"{format_amount(parent.get(field))} but its {len(children)} {child_level} add up to "
-                        f"{format_amount(expected)}",
-                        table=table,
-                        record=parent,
-                        field=field,
-                        expected=expected,
-                        actual=parent.get(field),
-                    )
-                )
+            findings += compare_parent(
+                SUM_OF_CHILDREN,
+                table,
+                parent,
+                f"{level} {code} {parent.get('name') or ''}",
+                children,
+                f"its {len(children)} {child_level}",
+                settings,
+            )
     return findings
 
 
@@ -77,20 +66,13 @@ def check_grand_total(doc: ExtractedDocument, settings: ValidateSettings) -> lis
         classes = class_rows(table)
         if total_row is None or not classes:
             continue
-        for field in TABLE_TYPES[table.type].amount_fields:
-            expected = sum_amounts(r.get(field) for _, r in classes)
-            if amounts_agree(expected, total_row.get(field), settings.amount_tolerance):
-                continue
-            findings.append(
-                finding_at(
-                    GRAND_TOTAL,
-                    f"合计 line: {FIELD_LABELS[field]} is {format_amount(total_row.get(field))} but the "
-                    f"{len(classes)} 类 add up to {format_amount(expected)}",
-                    table=table,
-                    record=total_row,
-                    field=field,
-                    expected=expected,
-                    actual=total_row.get(field),
-                )
-            )
+        findings += compare_parent(
+            GRAND_TOTAL,
+            table,
+            total_row,
+            "合计 line",
+            [r for _, r in classes],
+            f"the {len(classes)} 类",
+            settings,
+        )
     return findings

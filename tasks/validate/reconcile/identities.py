@@ -15,10 +15,9 @@ import re
 from budget_etl.contract import TABLE_TYPES
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding
-from tasks.validate.amounts import amounts_agree, format_amount, is_number, sum_amounts
-from tasks.validate.evidence import finding_at
-from tasks.validate.labels import FIELD_LABELS
+from tasks.validate.amounts import is_number
 from tasks.validate.lookup import clean_label, is_grand_total
+from tasks.validate.reconcile.sums import compare_parent
 from tasks.validate.settings import ValidateSettings
 
 THREE_PUBLIC_SUBTOTAL = "identities.three_public_subtotal"
@@ -26,6 +25,7 @@ VEHICLE_SUBTOTAL = "identities.vehicle_subtotal"
 ABROAD_SUBTOTAL = "identities.abroad_subtotal"
 THREE_PUBLIC_TOTAL = "identities.three_public_total"
 FIXED_ASSETS_TOTAL = "identities.fixed_assets_total"
+FIXED_ASSETS_TOTAL_LABELS = frozenset({"资产总额", "合计", "总计"})
 NUMBERED_ITEM = re.compile(r"^\s*\d+\s*[、.．]")
 
 ROLE_NAMES = {
@@ -69,35 +69,6 @@ def rows_by_role(table: ExtractedTable) -> dict[str, list[Record]]:
         if role is not None:
             roles.setdefault(role, []).append(record)
     return roles
-
-
-def compare_parent(
-    check: str,
-    table: ExtractedTable,
-    parent: Record,
-    parent_name: str,
-    parts: list[Record],
-    parts_name: str,
-    settings: ValidateSettings,
-) -> list[Finding]:
-    findings = []
-    for field in TABLE_TYPES[table.type].amount_fields:
-        expected = sum_amounts(r.get(field) for r in parts)
-        if amounts_agree(expected, parent.get(field), settings.amount_tolerance):
-            continue
-        findings.append(
-            finding_at(
-                check,
-                f"{parent_name}: {FIELD_LABELS[field]} is {format_amount(parent.get(field))} but "
-                f"{parts_name} add up to {format_amount(expected)}",
-                table=table,
-                record=parent,
-                field=field,
-                expected=expected,
-                actual=parent.get(field),
-            )
-        )
-    return findings
 
 
 def any_filled(records: list[Record], fields: tuple[str, ...]) -> bool:
@@ -183,12 +154,15 @@ def check_three_public_total(doc: ExtractedDocument, settings: ValidateSettings)
     return findings
 
 
+def fixed_assets_total_row(table: ExtractedTable) -> Record | None:
+    """The 资产总额 line of 固定资产占用情况表 (templates also print it as 合计 or 总计)."""
+    return next((r for r in table.records if clean_label(r.get("item")) in FIXED_ASSETS_TOTAL_LABELS), None)
+
+
 def check_fixed_assets_total(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
     findings: list[Finding] = []
     for table in doc.tables_of("fixed_assets"):
-        total = next(
-            (r for r in table.records if clean_label(r.get("item")) in {"资产总额", "合计", "总计"}), None
-        )
+        total = fixed_assets_total_row(table)
         items = [r for r in table.records if NUMBERED_ITEM.match(str(r.get("item") or ""))]
         if total is None or not items:
             continue

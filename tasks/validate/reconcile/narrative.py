@@ -19,7 +19,7 @@ from budget_etl.findings import Finding, Severity
 from tasks.validate.amounts import ZERO, amounts_agree, format_amount, in_wan, to_amount
 from tasks.validate.evidence import finding_at
 from tasks.validate.lookup import clean_label, first_table, grand_total_row
-from tasks.validate.reconcile.identities import three_public_role
+from tasks.validate.reconcile.identities import fixed_assets_total_row, three_public_role
 from tasks.validate.reconcile.two_sided import sides_of
 from tasks.validate.settings import ValidateSettings
 
@@ -82,12 +82,6 @@ def revenue_item(*words: str) -> Callable[[ExtractedTable], Record | None]:
         return next((r for r in items if any(w in clean_label(r.get("item")) for w in words)), None)
 
     return pick
-
-
-def fixed_asset_total(table: ExtractedTable) -> Record | None:
-    return next(
-        (r for r in table.records if clean_label(r.get("item")) in {"资产总额", "合计", "总计"}), None
-    )
 
 
 def three_public(role: str) -> Callable[[ExtractedTable], Record | None]:
@@ -183,7 +177,7 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
         "narrative.fixed_assets",
         "固定资产",
         figure_pattern(r"固定资产(?:金额|总额|原值)"),
-        (TableFigure("fixed_assets", fixed_asset_total, "value"),),
+        (TableFigure("fixed_assets", fixed_assets_total_row, "value"),),
     ),
     NarrativeFigure(
         "narrative.three_public",

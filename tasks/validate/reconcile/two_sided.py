@@ -20,6 +20,7 @@ from tasks.validate.amounts import amounts_agree, format_amount, is_number, sum_
 from tasks.validate.evidence import finding_at
 from tasks.validate.labels import FIELD_LABELS
 from tasks.validate.lookup import clean_label, side_rows
+from tasks.validate.reconcile.sums import compare_parent
 from tasks.validate.settings import ValidateSettings
 
 ITEMS_SUM = "two_sided.items_sum"
@@ -100,24 +101,16 @@ def check_items_sum(doc: ExtractedDocument, settings: ValidateSettings) -> list[
         for side_name, side in sides_of(table).items():
             if side.subtotal is None or not side.items:
                 continue
-            for field in side_fields(table, side_name):
-                expected = sum_amounts(r.get(field) for r in side.items)
-                actual = side.subtotal.get(field)
-                if amounts_agree(expected, actual, settings.amount_tolerance):
-                    continue
-                findings.append(
-                    finding_at(
-                        ITEMS_SUM,
-                        f"{SIDE_WORDS[side_name][0]}: {FIELD_LABELS[field]} is {format_amount(actual)} "
-                        f"but the {len(side.items)} {SIDE_NAMES[side_name]} items above it add up to "
-                        f"{format_amount(expected)}",
-                        table=table,
-                        record=side.subtotal,
-                        field=field,
-                        expected=expected,
-                        actual=actual,
-                    )
-                )
+            findings += compare_parent(
+                ITEMS_SUM,
+                table,
+                side.subtotal,
+                SIDE_WORDS[side_name][0],
+                side.items,
+                f"the {len(side.items)} {SIDE_NAMES[side_name]} items above it",
+                settings,
+                fields=side_fields(table, side_name),
+            )
     return findings
 
 
