@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from budget_etl.cli.db import DbOption, JsonOption, database_url, repository_for
+from budget_etl.cli.db import DbOption, JsonOption, database_url, with_repository
 from budget_etl.cli.output import emit_json, fail
 from budget_etl.errors import BudgetEtlError
 from budget_etl.settings import get_settings
@@ -52,11 +52,7 @@ def export(
 
 def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Counts by state: document versions, review items, documents and files."""
-    try:
-        with repository_for(db) as repository:
-            counts = repository.status_counts()
-    except BudgetEtlError as exc:
-        fail(exc, as_json=as_json)
+    counts = with_repository(db, lambda repository: repository.status_counts(), as_json=as_json)
     if as_json:
         emit_json(counts)
         return

@@ -7,9 +7,9 @@ The database is SQLite under ``BUDGET_ETL_DATA_DIR`` (default ``./data``) unless
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -29,6 +29,7 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+T = TypeVar("T")
 
 db_app = typer.Typer(name="db", help="Database schema: create and migrate.", no_args_is_help=True)
 
@@ -56,6 +57,18 @@ def repository_for(db: str | None) -> Iterator[Repository]:
         yield repository
     finally:
         repository.engine.dispose()
+
+
+def with_repository(db: str | None, call: Callable[[Repository], T], *, as_json: bool) -> T:
+    """Run one repository call for a command; a domain error becomes the CLI's one-line error and exit.
+
+    Every storage command opens, calls, closes and reports errors the same way, so they share this.
+    """
+    try:
+        with repository_for(db) as repository:
+            return call(repository)
+    except BudgetEtlError as exc:
+        fail(exc, as_json=as_json)
 
 
 @db_app.command("upgrade")

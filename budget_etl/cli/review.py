@@ -10,9 +10,8 @@ from typing import Annotated
 
 import typer
 
-from budget_etl.cli.db import DbOption, JsonOption, repository_for, whoami
-from budget_etl.cli.output import emit_json, fail
-from budget_etl.errors import BudgetEtlError
+from budget_etl.cli.db import DbOption, JsonOption, whoami, with_repository
+from budget_etl.cli.output import emit_json
 
 review_app = typer.Typer(name="review", help="The review queue: failed documents.", no_args_is_help=True)
 
@@ -26,11 +25,7 @@ def list_command(
     as_json: JsonOption = False,
 ) -> None:
     """List review items, oldest first."""
-    try:
-        with repository_for(db) as repository:
-            items = repository.list_reviews(status)
-    except BudgetEtlError as exc:
-        fail(exc, as_json=as_json)
+    items = with_repository(db, lambda repository: repository.list_reviews(status), as_json=as_json)
     if as_json:
         emit_json([item.to_dict() for item in items])
         return
@@ -53,11 +48,7 @@ def show_command(
     as_json: JsonOption = False,
 ) -> None:
     """Show one item: why it failed, the evidence, links to the raw file and report, its history."""
-    try:
-        with repository_for(db) as repository:
-            detail = repository.get_review(item_id)
-    except BudgetEtlError as exc:
-        fail(exc, as_json=as_json)
+    detail = with_repository(db, lambda repository: repository.get_review(item_id), as_json=as_json)
     if as_json:
         emit_json(detail.to_dict())
         return
@@ -114,11 +105,11 @@ def waive_command(
     as_json: JsonOption = False,
 ) -> None:
     """Accept an open item despite its findings; its records then appear in exports."""
-    try:
-        with repository_for(db) as repository:
-            detail = repository.waive_review(item_id, reason=reason, actor=actor or whoami())
-    except BudgetEtlError as exc:
-        fail(exc, as_json=as_json)
+    detail = with_repository(
+        db,
+        lambda repository: repository.waive_review(item_id, reason=reason, actor=actor or whoami()),
+        as_json=as_json,
+    )
     if as_json:
         emit_json(detail.to_dict())
     else:

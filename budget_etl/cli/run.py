@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from budget_etl.cli.db import DbOption, JsonOption, database_url
+from budget_etl.cli.db import DbOption, JsonOption, repository_for
 from budget_etl.cli.output import EXIT_FINDINGS, EXIT_OK, emit_json, fail
 from budget_etl.cli.review import review_app
 from budget_etl.errors import BudgetEtlError, Reason, ReviewError
@@ -97,11 +97,9 @@ def retry_command(
     try:
         if bool(item_ids) == all_open:
             raise ReviewError(Reason.INVALID_STATE, "give review item ids or --all (not both)")
-        from storage.repository import open_repository
-
-        repository = open_repository(database_url(db))
-        for item_id in item_ids or []:
-            repository.get_review(item_id)  # unknown id → a clear error before any work
+        with repository_for(db) as repository:  # its connections closed before the flow runs
+            for item_id in item_ids or []:
+                repository.get_review(item_id)  # unknown id → a clear error before any work
         from flows.retry_reviews import retry_reviews
 
         summary = retry_reviews(item_ids=item_ids or None, settings=settings_for(db))
