@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from budget_etl.document import ExtractedDocument
 from budget_etl.errors import Reason, ReviewError, Stage
@@ -45,7 +45,9 @@ from storage.review_queue import (
     ReviewSummary,
     describe,
     find_item,
+    find_open_item,
     resolve_open_items,
+    stored_raw_uri,
     subject_of,
     summarize,
 )
@@ -334,9 +336,7 @@ class Repository:
                         reason=f"{stage_value}: {reason_value}",
                     )
                 version_id = version.id
-            raw_uri = None
-            if sha256:
-                raw_uri = session.scalar(select(FetchedFile.raw_uri).where(FetchedFile.sha256 == sha256))
+            raw_uri = stored_raw_uri(session, sha256) if sha256 else None
             item = session.scalar(  # locked: concurrent failures of one file each count an attempt
                 select(ReviewItem)
                 .where(ReviewItem.subject == subject, ReviewItem.status == "open")
@@ -408,12 +408,7 @@ class Repository:
             raise ReviewError(Reason.INVALID_STATE, "a waive needs the name of who waives it")
 
         def work(session: Session) -> ReviewDetail:
-            item = find_item(session, item_id, lock=True)
-            if item.status != "open":
-                raise ReviewError(
-                    Reason.INVALID_STATE,
-                    f"review item {item_id} is {item.status}; only open items can be waived",
-                )
+            item = find_open_item(session, item_id, action="waived", lock=True)
             item.status = "waived"
             item.resolution = reason
             self._audit(
@@ -453,15 +448,10 @@ class Repository:
         """
 
         def work(session: Session) -> tuple[str | None, str | None, str | None]:
-            item = find_item(session, item_id)
-            if item.status != "open":
-                raise ReviewError(
-                    Reason.INVALID_STATE,
-                    f"review item {item_id} is {item.status}; only open items can be retried",
-                )
+            item = find_open_item(session, item_id, action="retried")
             raw_uri = item.raw_uri
             if raw_uri is None and item.sha256:
-                raw_uri = session.scalar(select(FetchedFile.raw_uri).where(FetchedFile.sha256 == item.sha256))
+                raw_uri = stored_raw_uri(session, item.sha256)
             self._audit(
                 session,
                 entity="review_item",
@@ -478,16 +468,8 @@ class Repository:
     def status_counts(self) -> dict[str, dict[str, int]]:
         """Counts by state: document versions, review items, documents, files (``budget-etl status``)."""
         with self._session("counting") as session:
-            versions = dict(
-                session.execute(select(DocumentVersion.state, func.count()).group_by(DocumentVersion.state))
-                .tuples()
-                .all()
-            )
-            reviews = dict(
-                session.execute(select(ReviewItem.status, func.count()).group_by(ReviewItem.status))
-                .tuples()
-                .all()
-            )
+            versions = counts_by(session, DocumentVersion.state)
+            reviews = counts_by(session, ReviewItem.status)
             return {
                 "versions": {
                     state: int(versions.get(state, 0)) for state in ("accepted", "in_review", "waived")
@@ -501,6 +483,11 @@ class Repository:
                     "files": int(session.scalar(select(func.count()).select_from(FetchedFile)) or 0),
                 },
             }
+
+
+def counts_by(session: Session, column: InstrumentedAttribute[str]) -> dict[str, int]:
+    """How many rows hold each value of ``column`` (values no row holds are absent)."""
+    return dict(session.execute(select(column, func.count()).group_by(column)).tuples().all())
 
 
 def open_repository(url: str | None = None, *, migrate: bool = True, actor: str = "budget-etl") -> Repository:

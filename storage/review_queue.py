@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from budget_etl.document import DocumentMeta
 from budget_etl.errors import Reason, ReviewError, StoreError
 from storage.audit import record_change
-from storage.models import AuditEntry, Document, DocumentVersion, FindingRow, ReviewItem
+from storage.models import AuditEntry, Document, DocumentVersion, FetchedFile, FindingRow, ReviewItem
 
 REVIEW_STATUSES = ("open", "resolved", "waived")
 
@@ -80,6 +80,21 @@ def find_item(session: Session, item_id: int, *, lock: bool = False) -> ReviewIt
     if item is None:
         raise ReviewError(Reason.UNKNOWN_REVIEW_ITEM, f"there is no review item {item_id}")
     return item
+
+
+def find_open_item(session: Session, item_id: int, *, action: str, lock: bool = False) -> ReviewItem:
+    """The item, if it is still open: a resolved or waived item cannot be waived or retried again."""
+    item = find_item(session, item_id, lock=lock)
+    if item.status != "open":
+        raise ReviewError(
+            Reason.INVALID_STATE, f"review item {item_id} is {item.status}; only open items can be {action}"
+        )
+    return item
+
+
+def stored_raw_uri(session: Session, sha256: str) -> str | None:
+    """Where the raw store keeps the file, so a reviewer (and a retry) can open it."""
+    return session.scalar(select(FetchedFile.raw_uri).where(FetchedFile.sha256 == sha256))
 
 
 def summarize(session: Session, item: ReviewItem) -> ReviewSummary:
