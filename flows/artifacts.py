@@ -16,6 +16,7 @@ from uuid import UUID
 from budget_etl.findings import Finding, Severity
 from flows.outcomes import DocumentOutcome, PublisherCounts
 from storage.repository import ReviewSummary
+from tasks.fetch.sources import is_http_url
 
 #: the UI does not need more rows than a person reads; the HTML report has them all
 MAX_FINDINGS_IN_MARKDOWN = 50
@@ -121,7 +122,7 @@ def _cell(value: object) -> str:
 def _link(url: str | None) -> str:
     if not url:
         return "—"
-    return f"[{url}]({url})" if url.startswith(("http://", "https://")) else f"`{url}`"
+    return f"[{url}]({url})" if is_http_url(url) else f"`{url}`"
 
 
 def _one_line(text: str, limit: int) -> str:

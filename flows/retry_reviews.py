@@ -13,11 +13,12 @@ from prefect.runtime import flow_run
 
 from budget_etl.errors import Reason, ReviewError, Stage
 from budget_etl.settings import Settings, get_settings
-from flows.artifacts import publish_summary
+from flows.batch import run_batch
 from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
-from flows.process_document import fetch_to_review, process_document, publish_open_queue
+from flows.process_document import fetch_to_review, process_document
 from flows.states import error_of
 from storage.repository import ReviewDetail
+from tasks.fetch.sources import is_http_url
 from tasks.fetch.task import fetch_document
 from tasks.retry import configured
 from tasks.store.resources import raw_store_for
@@ -41,17 +42,14 @@ def retry_reviews(item_ids: list[int] | None = None, settings: Settings | None =
     else:
         details = [review_detail(item.id, settings) for item in configured(open_reviews, settings)(settings)]
     require_open(details)
-
-    counts = PublisherCounts(publisher="retried review items", discovered=len(details))
-    summary = RunSummary(publishers=[counts])
-    for detail in details:
-        outcome = retry_one(detail, settings, counts)
-        counts.count(outcome)
-        summary.outcomes.append(outcome)
-
-    publish_summary(summary.publishers, key="retry-summary", description=f"Retried {len(details)} item(s)")
-    publish_open_queue(settings)
-    return summary
+    return run_batch(
+        details,
+        lambda detail, counts: retry_one(detail, settings, counts),
+        publisher="retried review items",
+        key="retry-summary",
+        description=f"Retried {len(details)} item(s)",
+        settings=settings,
+    )
 
 
 def require_open(details: list[ReviewDetail]) -> None:
@@ -63,8 +61,7 @@ def require_open(details: list[ReviewDetail]) -> None:
 
 def needs_refetch(sha256: str, source_url: str | None, settings: Settings) -> bool:
     """A stored file that has gone missing is fetched again from its URL rather than lost."""
-    remote = bool(source_url and source_url.startswith(("http://", "https://")))
-    return remote and not raw_store_for(settings).exists(sha256)
+    return is_http_url(source_url) and not raw_store_for(settings).exists(sha256)
 
 
 def retry_one(detail: ReviewDetail, settings: Settings, counts: PublisherCounts) -> DocumentOutcome:

@@ -11,10 +11,11 @@ from prefect.runtime import flow_run
 
 from budget_etl.errors import Stage
 from budget_etl.settings import Settings, get_settings
-from flows.artifacts import publish_summary
+from flows.batch import run_batch
 from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
-from flows.process_document import fetch_to_review, process_document, publish_open_queue
+from flows.process_document import fetch_to_review, process_document
 from flows.states import error_of
+from tasks.fetch.sources import is_http_url
 from tasks.fetch.task import fetch_document, store_local_file
 from tasks.retry import configured
 from tasks.store.task import prepare_database
@@ -25,28 +26,23 @@ def run_name() -> str:
     return f"run-{len(inputs)}-input{'s' if len(inputs) != 1 else ''}"
 
 
-def is_url(value: str) -> bool:
-    return value.startswith(("http://", "https://"))
-
-
 @flow(name="run-files", flow_run_name=run_name)
 def run_files(inputs: list[str], settings: Settings | None = None) -> RunSummary:
     """Store and process each local path or http(s) URL; failures become review items."""
     settings = settings or get_settings()
     configured(prepare_database, settings)(settings)
-    counts = PublisherCounts(publisher="command line", discovered=len(inputs))
-    summary = RunSummary(publishers=[counts])
-    for value in inputs:
-        outcome = run_one(value, settings, counts)
-        counts.count(outcome)
-        summary.outcomes.append(outcome)
-    publish_summary(summary.publishers, key="run-summary", description=f"Processed {len(inputs)} input(s)")
-    publish_open_queue(settings)
-    return summary
+    return run_batch(
+        inputs,
+        lambda value, counts: run_one(value, settings, counts),
+        publisher="command line",
+        key="run-summary",
+        description=f"Processed {len(inputs)} input(s)",
+        settings=settings,
+    )
 
 
 def run_one(value: str, settings: Settings, counts: PublisherCounts) -> DocumentOutcome:
-    if is_url(value):
+    if is_http_url(value):
         state = configured(fetch_document, settings)(value, settings, conditional=False, return_state=True)
     else:
         state = configured(store_local_file, settings)(value, settings, return_state=True)

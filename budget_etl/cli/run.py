@@ -62,8 +62,10 @@ def print_summary(summary: RunSummary, *, as_json: bool) -> None:
 
 def check_inputs(inputs: list[str]) -> None:
     """Paths must exist before any flow starts (a typo is the user's error, not a review item)."""
+    from tasks.fetch.sources import is_http_url
+
     for value in inputs:
-        if value.startswith(("http://", "https://")):
+        if is_http_url(value):
             continue
         if not Path(value).is_file():
             raise BudgetEtlError(Reason.FILE_NOT_FOUND, f"no such file: {value}")

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
+from tasks.fetch.sources import is_http_url
+
 #: extension → format; only ``pdf`` is extracted today, the others are fetched and recorded
 DOCUMENT_EXTENSIONS: dict[str, str] = {
     ".pdf": "pdf",
@@ -96,7 +98,7 @@ def discover_links(html: str, page_url: str) -> list[DiscoveredLink]:
         if href.lower().startswith(("javascript:", "mailto:", "#")):
             continue
         url = normalise_url(urljoin(base, href))
-        if not url.startswith(("http://", "https://")):
+        if not is_http_url(url):
             continue
         fmt = classify_link(url)
         if fmt is not None and url not in found:

@@ -15,6 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 DocumentKind = Literal["budget_disclosure", "performance_targets"]  # budget_etl.contract.DOCUMENT_KINDS
 
 
+def is_http_url(value: str | None) -> bool:
+    """Whether ``value`` names something to fetch over HTTP(S) (else it is a local path, or nothing)."""
+    return value is not None and value.startswith(("http://", "https://"))
+
+
 class SourcesFileError(ValueError):
     """The sources file cannot be read or does not describe valid publishers."""
 
@@ -36,7 +41,7 @@ class Publisher(BaseModel):
     @classmethod
     def _require_http_urls(cls, urls: tuple[str, ...]) -> tuple[str, ...]:
         for url in urls:
-            if not url.startswith(("http://", "https://")):
+            if not is_http_url(url):
                 raise ValueError(f"not an http(s) URL: {url!r}")
         return urls
 
