@@ -63,10 +63,6 @@ class TableFigure:
     field: str
 
 
-def total_of(table: ExtractedTable) -> Record | None:
-    return grand_total_row(table)
-
-
 def summary_line(side_name: str, which: str) -> Callable[[ExtractedTable], Record | None]:
     def pick(table: ExtractedTable) -> Record | None:
         return getattr(sides_of(table)[side_name], which)
@@ -111,7 +107,7 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
         "预算收入",
         figure_pattern(r"(?<![共金营位])预算收入"),
         (
-            TableFigure("revenue_by_function", total_of, "total"),
+            TableFigure("revenue_by_function", grand_total_row, "total"),
             TableFigure("revenue_expenditure_summary", summary_line("revenue", "grand_total"), "amount"),
         ),
     ),
@@ -121,7 +117,6 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
             what,
             figure_pattern(label),
             (TableFigure("revenue_expenditure_summary", picker, "amount"),),
-            empty_table_is_zero=False,
         )
         for what, label, picker in (
             ("一般公共预算收入", r"一般公共预算(?:拨款)?收入", revenue_item("一般公共预算")),
@@ -137,7 +132,7 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
         "支出预算",
         figure_pattern(r"支出预算"),
         (
-            TableFigure("expenditure_by_function", total_of, "total"),
+            TableFigure("expenditure_by_function", grand_total_row, "total"),
             TableFigure("revenue_expenditure_summary", summary_line("expenditure", "subtotal"), "amount"),
         ),
     ),
@@ -145,32 +140,32 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
         "narrative.basic_expenditure",
         "基本支出",
         figure_pattern(r"基本支出"),
-        (TableFigure("expenditure_by_function", total_of, "basic"),),
+        (TableFigure("expenditure_by_function", grand_total_row, "basic"),),
     ),
     NarrativeFigure(
         "narrative.project_expenditure",
         "项目支出",
         figure_pattern(r"项目支出"),
-        (TableFigure("expenditure_by_function", total_of, "project"),),
+        (TableFigure("expenditure_by_function", grand_total_row, "project"),),
     ),
     NarrativeFigure(
         "narrative.personnel",
         "人员经费",
         figure_pattern(r"人员经费"),
-        (TableFigure("general_budget_basic_expenditure", total_of, "personnel"),),
+        (TableFigure("general_budget_basic_expenditure", grand_total_row, "personnel"),),
     ),
     NarrativeFigure(
         "narrative.public_funds",
         "公用经费",
         figure_pattern(r"公用经费"),
-        (TableFigure("general_budget_basic_expenditure", total_of, "public_funds"),),
+        (TableFigure("general_budget_basic_expenditure", grand_total_row, "public_funds"),),
     ),
     NarrativeFigure(
         # 机关运行经费 is 公用经费 of the administrative units only: a difference is suspicious, not proof
         "narrative.operating_costs",
         "机关运行经费",
         figure_pattern(r"(?:机关|部门)运行经费"),
-        (TableFigure("general_budget_basic_expenditure", total_of, "public_funds"),),
+        (TableFigure("general_budget_basic_expenditure", grand_total_row, "public_funds"),),
         severity=Severity.WARNING,
     ),
     NarrativeFigure(
@@ -179,47 +174,22 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
         figure_pattern(r"固定资产(?:金额|总额|原值)"),
         (TableFigure("fixed_assets", fixed_assets_total_row, "value"),),
     ),
-    NarrativeFigure(
-        "narrative.three_public",
-        "“三公”经费",
-        figure_pattern(r"三公" + QUOTE + r"\s*经费"),
-        (TableFigure("three_public_expenditure", three_public("subtotal"), "total"),),
-        empty_table_is_zero=True,
-    ),
-    NarrativeFigure(
-        "narrative.three_public",
-        "因公出国（境）费",
-        figure_pattern(r"因公出国\s*[（(]\s*境\s*[）)]\s*费"),
-        (TableFigure("three_public_expenditure", three_public("abroad"), "total"),),
-        empty_table_is_zero=True,
-    ),
-    NarrativeFigure(
-        "narrative.three_public",
-        "公务用车购置及运行维护费",
-        figure_pattern(r"公务用车购置\s*[及和]\s*运(?:行维护|维)费"),
-        (TableFigure("three_public_expenditure", three_public("vehicle"), "total"),),
-        empty_table_is_zero=True,
-    ),
-    NarrativeFigure(
-        "narrative.three_public",
-        "公务用车购置费",
-        figure_pattern(r"公务用车购置费"),
-        (TableFigure("three_public_expenditure", three_public("vehicle_purchase"), "total"),),
-        empty_table_is_zero=True,
-    ),
-    NarrativeFigure(
-        "narrative.three_public",
-        "公务用车运行维护费",
-        figure_pattern(r"公务用车运(?:行维护|维)费"),
-        (TableFigure("three_public_expenditure", three_public("vehicle_running"), "total"),),
-        empty_table_is_zero=True,
-    ),
-    NarrativeFigure(
-        "narrative.three_public",
-        "公务接待费",
-        figure_pattern(r"公务接待费"),
-        (TableFigure("three_public_expenditure", three_public("reception"), "total"),),
-        empty_table_is_zero=True,
+    *(
+        NarrativeFigure(
+            "narrative.three_public",
+            what,
+            figure_pattern(label),
+            (TableFigure("three_public_expenditure", three_public(role), "total"),),
+            empty_table_is_zero=True,
+        )
+        for what, label, role in (
+            ("“三公”经费", r"三公" + QUOTE + r"\s*经费", "subtotal"),
+            ("因公出国（境）费", r"因公出国\s*[（(]\s*境\s*[）)]\s*费", "abroad"),
+            ("公务用车购置及运行维护费", r"公务用车购置\s*[及和]\s*运(?:行维护|维)费", "vehicle"),
+            ("公务用车购置费", r"公务用车购置费", "vehicle_purchase"),
+            ("公务用车运行维护费", r"公务用车运(?:行维护|维)费", "vehicle_running"),
+            ("公务接待费", r"公务接待费", "reception"),
+        )
     ),
 )
 
