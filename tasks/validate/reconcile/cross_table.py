@@ -298,7 +298,7 @@ def check_project_budgets(doc: ExtractedDocument, settings: ValidateSettings) ->
         return []
     listed: Decimal = sum_amounts(r.get("budget_total") for _, r in projects)
     planned = to_amount(total_row.get("project"))
-    if listed <= planned + settings.amount_tolerance and listed >= planned - settings.amount_tolerance:
+    if amounts_agree(planned, listed, settings.amount_tolerance):
         return []
     if listed > planned:
         text = (
