@@ -31,6 +31,7 @@ def artifact_key(*parts: str) -> str:
 
 
 def review_key(outcome: DocumentOutcome) -> str:
+    """One artifact key per file (or per URL when nothing was fetched), so a retry updates the same report."""
     if outcome.sha256:
         return artifact_key("review", outcome.sha256[:16])
     digest = hashlib.sha256((outcome.source_url or "").encode()).hexdigest()[:16]
@@ -38,6 +39,7 @@ def review_key(outcome: DocumentOutcome) -> str:
 
 
 def summary_rows(counts: Sequence[PublisherCounts]) -> list[dict[str, Any]]:
+    """The run summary as table rows, one per publisher, columns in ``SUMMARY_COLUMNS`` order."""
     rows = [{column: getattr(c, column) for column in SUMMARY_COLUMNS} for c in counts]
     if len(rows) > 1:
         total: dict[str, Any] = {"publisher": "TOTAL"}
@@ -48,6 +50,7 @@ def summary_rows(counts: Sequence[PublisherCounts]) -> list[dict[str, Any]]:
 
 
 def queue_rows(items: Sequence[ReviewSummary]) -> list[dict[str, Any]]:
+    """The open review queue as table rows, messages cut to one line so the UI table stays readable."""
     return [
         {
             "id": item.id,
@@ -134,12 +137,14 @@ def _one_line(text: str, limit: int) -> str:
 
 
 def publish_summary(counts: Sequence[PublisherCounts], *, key: str, description: str) -> UUID:
+    """Publish the per-publisher counts as a table artifact: the run's outcome at a glance in the UI."""
     from prefect.artifacts import create_table_artifact
 
     return create_table_artifact(summary_rows(counts), key=key, description=description)
 
 
 def publish_review_report(outcome: DocumentOutcome, findings: Sequence[Finding]) -> UUID:
+    """Publish why one document went to review, keyed by file so every attempt updates one artifact."""
     from prefect.artifacts import create_markdown_artifact
 
     return create_markdown_artifact(
@@ -150,6 +155,7 @@ def publish_review_report(outcome: DocumentOutcome, findings: Sequence[Finding])
 
 
 def publish_review_queue(items: Sequence[ReviewSummary]) -> UUID:
+    """Publish the open review queue, so the UI shows what waits for a person after every run."""
     from prefect.artifacts import create_table_artifact
 
     return create_table_artifact(

@@ -110,6 +110,7 @@ def ingest_publisher(
 def after_fetch(
     fetched: FetchedDocument, publisher: Publisher, settings: Settings, counts: PublisherCounts
 ) -> DocumentOutcome:
+    """A fetched document's outcome: fetch error → review, unchanged file skipped, new one processed."""
     if fetched.error is not None:
         return fetch_to_review(fetched.url, fetched.error, settings)
     if not fetched.needs_processing or fetched.sha256 is None:
@@ -122,6 +123,7 @@ def after_fetch(
 
 
 def describe(summary: RunSummary) -> str:
+    """The summary artifact's one-line description (totals by outcome)."""
     totals = summary.totals()
     return (
         f"{len(summary.publishers)} publisher(s): {totals['accepted']} accepted, {totals['in_review']} in "

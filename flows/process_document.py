@@ -115,6 +115,7 @@ def to_review(
 
 
 def raw_uri_of(sha256: str | None, settings: Settings) -> str | None:
+    """Where the raw store keeps the file, for the outcome's link (None when nothing was stored)."""
     return raw_store_for(settings).uri_of(sha256) if sha256 else None
 
 
@@ -128,6 +129,7 @@ def outcome_for(
     report_uri: str | None,
     **fields: object,
 ) -> DocumentOutcome:
+    """The document's outcome with its identity and finding counts, read from whatever the run got to."""
     meta = doc.document if doc is not None else None
     return DocumentOutcome(
         status=status,  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ from tasks.store.task import open_reviews, prepare_database, retry_source, revie
 
 
 def run_name() -> str:
+    """Flow-run name from the item ids, so a retry is findable in the UI by what it retried."""
     ids = flow_run.parameters.get("item_ids") or []
     if not ids:
         return "retry-all-open"
@@ -53,6 +54,7 @@ def retry_reviews(item_ids: list[int] | None = None, settings: Settings | None =
 
 
 def require_open(details: list[ReviewDetail]) -> None:
+    """Fail the whole run before any work when a given item is closed (a typo must not half-run a batch)."""
     closed = [d.item for d in details if d.item.status != "open"]
     if closed:
         listed = ", ".join(f"{item.id} ({item.status})" for item in closed)
@@ -65,6 +67,7 @@ def needs_refetch(sha256: str, source_url: str | None, settings: Settings) -> bo
 
 
 def retry_one(detail: ReviewDetail, settings: Settings, counts: PublisherCounts) -> DocumentOutcome:
+    """Re-run one item: from the raw store, or re-fetched when it never had (or lost) its file."""
     item = detail.item
     sha256, _raw_uri, source_url = retry_source(item.id, settings)
     if sha256 is None or needs_refetch(sha256, source_url, settings):

@@ -22,6 +22,7 @@ from tasks.store.task import prepare_database
 
 
 def run_name() -> str:
+    """Flow-run name from the number of inputs (paths may hold characters run names cannot)."""
     inputs = flow_run.parameters.get("inputs") or []
     return f"run-{len(inputs)}-input{'s' if len(inputs) != 1 else ''}"
 
@@ -42,6 +43,7 @@ def run_files(inputs: list[str], settings: Settings | None = None) -> RunSummary
 
 
 def run_one(value: str, settings: Settings, counts: PublisherCounts) -> DocumentOutcome:
+    """Store one local file or fetch one URL, then process it; a failure to get it becomes a review item."""
     if is_http_url(value):
         state = configured(fetch_document, settings)(value, settings, conditional=False, return_state=True)
     else:

@@ -31,6 +31,7 @@ def normalise_url(url: str | URL) -> URL:
 
 
 def is_sqlite(url: str | URL) -> bool:
+    """SQLite needs its own connection set-up (foreign keys switched on, a busy timeout)."""
     return normalise_url(url).get_backend_name() == "sqlite"
 
 

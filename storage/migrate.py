@@ -29,6 +29,7 @@ def alembic_config(url: str) -> Config:
 
 
 def head_revision() -> str:
+    """The schema revision this code expects (the newest Alembic migration)."""
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     assert head is not None, "the packaged migrations have no head revision"
     return head

@@ -66,6 +66,7 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
+    """Timestamps are stored in UTC so SQLite and PostgreSQL runs compare alike."""
     return datetime.now(UTC)
 
 

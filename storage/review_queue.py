@@ -75,6 +75,7 @@ def _iso(value: datetime | None) -> str:
 
 
 def find_item(session: Session, item_id: int, *, lock: bool = False) -> ReviewItem:
+    """The item by id (row-locked with ``lock`` for a state change); ``ReviewError`` when there is none."""
     query = select(ReviewItem).where(ReviewItem.id == item_id)
     item = session.scalar(query.with_for_update() if lock else query)
     if item is None:
@@ -98,6 +99,7 @@ def stored_raw_uri(session: Session, sha256: str) -> str | None:
 
 
 def summarize(session: Session, item: ReviewItem) -> ReviewSummary:
+    """The item as ``review list`` shows it, with the department and year of its version when known."""
     department, year = None, None
     if item.version_id is not None:
         row = session.execute(
@@ -124,6 +126,7 @@ def summarize(session: Session, item: ReviewItem) -> ReviewSummary:
 
 
 def describe(session: Session, item: ReviewItem) -> ReviewDetail:
+    """The item with its latest attempt's findings, its version's state and its audit history."""
     findings = session.scalars(
         select(FindingRow)
         .where(FindingRow.review_item_id == item.id, FindingRow.attempt == item.attempts)

@@ -104,6 +104,7 @@ def write_version(
 
 
 def document_for(session: Session, meta: DocumentMeta) -> Document:
+    """The logical document (publisher, kind, department, year) of a version, created on first sight."""
     publisher_id = None
     if meta.source_url:
         publisher_id = session.scalar(select(Source.publisher_id).where(Source.url == meta.source_url))

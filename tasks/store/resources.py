@@ -18,12 +18,15 @@ from storage.repository import Repository
 
 @lru_cache(maxsize=8)
 def engine_for(database_url: str) -> Engine:
+    """One engine (connection pool) per database URL per process, however many tasks use it."""
     return make_engine(database_url)
 
 
 def repository_for(settings: Settings, *, actor: str = "budget-etl") -> Repository:
+    """A repository on the run's database, sharing the process's engine for that URL."""
     return Repository(engine_for(settings.resolved_database_url()), actor=actor)
 
 
 def raw_store_for(settings: Settings) -> RawStore:
+    """The raw store the run's settings name (default: ``DATA_DIR/raw``)."""
     return RawStore(settings.resolved_raw_store_url())

@@ -22,6 +22,7 @@ from tasks.store.resources import repository_for
 def accept_document(
     doc: ExtractedDocument, findings: list[Finding], report_uri: str | None, settings: Settings
 ) -> int:
+    """Store the records as the file's accepted version and close its open review item, in one transaction."""
     return repository_for(settings).accept_document(doc, findings, report_uri=report_uri)
 
 
@@ -38,6 +39,7 @@ def send_to_review(
     doc: ExtractedDocument | None,
     settings: Settings,
 ) -> int:
+    """Open or re-open the file's (or URL's) review item with this attempt's findings; returns its id."""
     return repository_for(settings).send_to_review(
         sha256=sha256, source_url=source_url, stage=stage, reason=reason, message=message,
         findings=findings, report_uri=report_uri, doc=doc,
@@ -46,21 +48,25 @@ def send_to_review(
 
 @task(name="read review queue", retry_condition_fn=only_transient)
 def open_reviews(settings: Settings) -> list[ReviewSummary]:
+    """The open review items, for the queue artifact every run publishes."""
     return repository_for(settings).list_reviews("open")
 
 
 @task(name="read review item", retry_condition_fn=only_transient)
 def review_detail(item_id: int, settings: Settings) -> ReviewDetail:
+    """One review item with its findings and history (``ReviewError`` when the id is unknown)."""
     return repository_for(settings).get_review(item_id)
 
 
 @task(name="locate review source", retry_condition_fn=only_transient)
 def retry_source(item_id: int, settings: Settings) -> tuple[str | None, str | None, str | None]:
+    """``(sha256, raw_uri, source_url)`` to re-run an open item; the request is audited."""
     return repository_for(settings).retry_source(item_id)
 
 
 @task(name="read document state", retry_condition_fn=only_transient)
 def document_state(sha256: str, settings: Settings) -> str | None:
+    """The state of the file's version (accepted, in_review, waived) or None when it has none yet."""
     return repository_for(settings).document_state(sha256)
 
 
