@@ -82,6 +82,14 @@ def libpq(url: str) -> str:
     )
 
 
+def figures_row(backend: str, first: float, second: float, rows: int, docs: int) -> str:
+    """One backend's line of the table, so both backends are printed in exactly the same columns."""
+    return (
+        f"{backend:<12}{first:>12.2f}{rows / first:>10.0f}{docs / first:>9.1f}{second:>10.2f}"
+        f"{docs / second:>15.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -107,10 +115,7 @@ def main() -> None:
         upgrade(sqlite_url)
         first, second = time_batch(sqlite_url, batch)
         results["sqlite"] = rows / first
-        print(
-            f"{'sqlite':<12}{first:>12.2f}{rows / first:>10.0f}{len(batch) / first:>9.1f}{second:>10.2f}"
-            f"{len(batch) / second:>15.1f}"
-        )
+        print(figures_row("sqlite", first, second, rows, len(batch)))
 
     name = f"budget_etl_bench_{uuid.uuid4().hex[:8]}"
     try:
@@ -124,10 +129,7 @@ def main() -> None:
         upgrade(pg_url)
         first, second = time_batch(pg_url, batch)
         results["postgresql"] = rows / first
-        print(
-            f"{'postgresql':<12}{first:>12.2f}{rows / first:>10.0f}{len(batch) / first:>9.1f}{second:>10.2f}"
-            f"{len(batch) / second:>15.1f}"
-        )
+        print(figures_row("postgresql", first, second, rows, len(batch)))
     finally:
         with psycopg.connect(libpq(args.pg), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
