@@ -11,6 +11,7 @@ its sources … — are row sums and run as GX expectations; see ``expectations/
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from budget_etl.contract import TABLE_TYPES
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
@@ -99,42 +100,51 @@ def check_three_public_subtotal(doc: ExtractedDocument, settings: ValidateSettin
     return findings
 
 
-def check_vehicle_subtotal(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+def compare_detail_lines(
+    doc: ExtractedDocument,
+    settings: ValidateSettings,
+    check: str,
+    parent_role: str,
+    parts_of: Callable[[dict[str, list[Record]]], list[Record]],
+    parts_name: str,
+) -> list[Finding]:
+    """A 三公 line against its breakdown lines, only where the breakdown is filled in.
+
+    Many templates print the 购置/运行维护 or 其中 lines blank; blank lines are not a claim of zero.
+    """
     findings: list[Finding] = []
     for table, roles in three_public_tables(doc):
-        fields = TABLE_TYPES[table.type].amount_fields
-        parts = roles.get("vehicle_purchase", [])[:1] + roles.get("vehicle_running", [])[:1]
-        if not roles.get("vehicle") or not any_filled(parts, fields):
+        parts = parts_of(roles)
+        if not roles.get(parent_role) or not any_filled(parts, TABLE_TYPES[table.type].amount_fields):
             continue
         findings += compare_parent(
-            VEHICLE_SUBTOTAL,
-            table,
-            roles["vehicle"][0],
-            ROLE_NAMES["vehicle"],
-            parts,
-            "公务用车购置费 + 公务用车运行维护费",
-            settings,
+            check, table, roles[parent_role][0], ROLE_NAMES[parent_role], parts, parts_name, settings
         )
     return findings
+
+
+def check_vehicle_subtotal(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    """公务用车购置及运行维护费 = 公务用车购置费 + 公务用车运行维护费."""
+    return compare_detail_lines(
+        doc,
+        settings,
+        VEHICLE_SUBTOTAL,
+        "vehicle",
+        lambda roles: roles.get("vehicle_purchase", [])[:1] + roles.get("vehicle_running", [])[:1],
+        "公务用车购置费 + 公务用车运行维护费",
+    )
 
 
 def check_abroad_subtotal(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
-    findings: list[Finding] = []
-    for table, roles in three_public_tables(doc):
-        fields = TABLE_TYPES[table.type].amount_fields
-        parts = roles.get("abroad_detail", [])
-        if not roles.get("abroad") or not any_filled(parts, fields):
-            continue
-        findings += compare_parent(
-            ABROAD_SUBTOTAL,
-            table,
-            roles["abroad"][0],
-            ROLE_NAMES["abroad"],
-            parts,
-            "its 其中 lines",
-            settings,
-        )
-    return findings
+    """因公出国（境）费 = its 其中 lines."""
+    return compare_detail_lines(
+        doc,
+        settings,
+        ABROAD_SUBTOTAL,
+        "abroad",
+        lambda roles: roles.get("abroad_detail", []),
+        "its 其中 lines",
+    )
 
 
 def check_three_public_total(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
