@@ -30,11 +30,6 @@ def normalise_url(url: str | URL) -> URL:
     return parsed
 
 
-def is_sqlite(url: str | URL) -> bool:
-    """SQLite needs its own connection set-up (foreign keys switched on, a busy timeout)."""
-    return normalise_url(url).get_backend_name() == "sqlite"
-
-
 def make_engine(
     url: str | URL, *, busy_timeout_ms: int | None = None, connect_timeout_s: int | None = None
 ) -> Engine:

@@ -17,7 +17,6 @@ _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _CJK_LEFT = re.compile(rf"(?<=[{_CJK}])\s+(?=[0-9A-Za-z%.,])|(?<=[0-9A-Za-z%.,])\s+(?=[{_CJK}])")
 _SPACES = re.compile(r"\s+")
 _LABEL_NOISE = re.compile(r"[\s（）()【】\[\]“”\"'‘’:：、,，.。·]")
-_HAS_CJK = re.compile(rf"[{_CJK}]")
 
 
 def clean_text(value: str | None) -> str:
@@ -42,10 +41,6 @@ def compact(value: str | None) -> str:
 def label_key(value: str | None) -> str:
     """A header label reduced to its characters: no whitespace, brackets or punctuation."""
     return _LABEL_NOISE.sub("", value or "")
-
-
-def has_cjk(value: str) -> bool:
-    return bool(_HAS_CJK.search(value))
 
 
 def optional_text(value: str | None) -> str | None:

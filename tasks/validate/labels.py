@@ -1,8 +1,6 @@
-"""Words a budget analyst reads: the printed Chinese header of each field and the name of each table."""
+"""Words a budget analyst reads: the printed Chinese header of each field, for messages and reports."""
 
 from __future__ import annotations
-
-from budget_etl.contract import TABLE_TYPES
 
 FIELD_LABELS: dict[str, str] = {
     "line_no": "序号",
@@ -60,11 +58,3 @@ def field_label(field: str | None) -> str:
         return ""
     base = field.split(".")[-1]
     return f"{FIELD_LABELS.get(base, base)} ({field})"
-
-
-def table_label(slug: str | None) -> str:
-    if slug is None:
-        return "document"
-    if slug in TABLE_TYPES:
-        return f"{TABLE_TYPES[slug].title} ({slug})"
-    return slug
