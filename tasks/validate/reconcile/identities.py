@@ -64,6 +64,7 @@ def three_public_role(record: Record) -> str | None:
 
 
 def rows_by_role(table: ExtractedTable) -> dict[str, list[Record]]:
+    """Rows of a 三公 table by what they are, in table order (rows of no known role left out)."""
     roles: dict[str, list[Record]] = {}
     for record in table.records:
         role = three_public_role(record)

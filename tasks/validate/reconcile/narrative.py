@@ -19,7 +19,7 @@ from budget_etl.findings import Finding, Severity
 from tasks.validate.amounts import ZERO, amounts_agree, format_amount, in_wan, to_amount
 from tasks.validate.evidence import finding_at
 from tasks.validate.lookup import clean_label, first_table, grand_total_row
-from tasks.validate.reconcile.identities import fixed_assets_total_row, three_public_role
+from tasks.validate.reconcile.identities import fixed_assets_total_row, rows_by_role
 from tasks.validate.reconcile.two_sided import sides_of
 from tasks.validate.settings import ValidateSettings
 
@@ -81,10 +81,11 @@ def revenue_item(*words: str) -> Callable[[ExtractedTable], Record | None]:
 
 
 def three_public(role: str) -> Callable[[ExtractedTable], Record | None]:
+    """The first 三公 row of ``role`` (a table printing no 小计 line states it as 合计)."""
+
     def pick(table: ExtractedTable) -> Record | None:
-        rows = [r for r in table.records if three_public_role(r) == role]
-        if not rows and role == "subtotal":
-            rows = [r for r in table.records if three_public_role(r) == "total"]
+        roles = rows_by_role(table)
+        rows = roles.get(role) or (roles.get("total", []) if role == "subtotal" else [])
         return rows[0] if rows else None
 
     return pick
