@@ -2,12 +2,12 @@
 
 The result is cached by the file's sha256 (and the package version), so a flow run retried
 after a later stage failed does not extract the same bytes again; ``refresh_cache`` (used by
-``retry_reviews``) forces a fresh extraction after a fix.
+``retry_reviews``) forces a fresh extraction after a fix. How long a cached result lives is the
+caller's to set (``flows.process_document`` uses ``Settings.cache_expiration_days``).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from prefect import task
@@ -28,7 +28,6 @@ def cache_key_by_file(_context: Any, parameters: dict[str, Any]) -> str:
     name="extract tables",
     task_run_name="extract {sha256}",
     cache_key_fn=cache_key_by_file,
-    cache_expiration=timedelta(days=30),
     persist_result=True,
     retry_condition_fn=only_transient,
 )

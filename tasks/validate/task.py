@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,6 @@ def cache_key_by_file(_context: Any, parameters: dict[str, Any]) -> str:
 @task(
     name="validate document",
     cache_key_fn=cache_key_by_file,
-    cache_expiration=timedelta(days=30),
     persist_result=True,
     retry_condition_fn=only_transient,
 )
