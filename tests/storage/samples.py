@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from budget_etl.document import DocumentMeta, ExtractedDocument, ExtractedTable
+from budget_etl.errors import Stage
 from budget_etl.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from storage.repository import Repository
 
 
 def fake_sha(label: str) -> str:
@@ -193,3 +197,26 @@ def error(message: str = "合计 is not the sum of its rows") -> Finding:
 def record_count(doc: ExtractedDocument) -> int:
     """Rows a document writes: records plus project indicators."""
     return sum(len(t.records) + sum(len(r.get("indicators") or []) for r in t.records) for t in doc.tables)
+
+
+def review_for_errors(
+    repository: Repository,
+    doc: ExtractedDocument,
+    *,
+    message: str = "1 error",
+    findings: list[Finding] | None = None,
+    report_uri: str | None = None,
+    source_url: str | None = None,
+) -> int:
+    """The flow's validate-failure path: ``doc`` goes to review with its error findings
+    (its records stored as an ``in_review`` version); returns the review item id."""
+    return repository.send_to_review(
+        sha256=doc.document.sha256,
+        source_url=source_url,
+        stage=Stage.VALIDATE,
+        reason="validation_errors",
+        message=message,
+        findings=[error()] if findings is None else findings,
+        report_uri=report_uri,
+        doc=doc,
+    )

@@ -11,10 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from budget_etl.cli import app
-from budget_etl.errors import Stage
 from storage.migrate import head_revision
 from storage.repository import Repository
-from tests.storage.samples import error, make_document
+from tests.storage.samples import make_document, review_for_errors
 
 runner = CliRunner()
 
@@ -27,16 +26,7 @@ def invoke(*args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def queued(repository: Repository) -> int:
     doc = make_document("cli", department="丁局")
-    return repository.send_to_review(
-        sha256=doc.document.sha256,
-        source_url="http://127.0.0.1/d.pdf",
-        stage=Stage.VALIDATE,
-        reason="validation_errors",
-        message="1 error finding",
-        findings=[error()],
-        report_uri="file:///reports/d.html",
-        doc=doc,
-    )
+    return review_for_errors(repository, doc, message="1 error finding", report_uri="file:///reports/d.html", source_url="http://127.0.0.1/d.pdf")
 
 
 def test_review_list_and_show_as_json(db_url: str, queued: int) -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from budget_etl.errors import Stage, StoreError
+from budget_etl.errors import StoreError
 from storage.export import EXPORT_TABLES, export_table, to_csv, to_parquet, write_export
 from storage.repository import Repository
-from tests.storage.samples import error, make_document, warning
+from tests.storage.samples import make_document, review_for_errors, warning
 
 
 def run_batch(repository: Repository) -> None:
@@ -24,16 +24,7 @@ def run_batch(repository: Repository) -> None:
     repository.accept_document(make_document("a", department="甲局", total="105.25"), [], report_uri=None)
     repository.accept_document(make_document("b", department="乙局", total="300.10"), [], report_uri=None)
     failing = make_document("c", department="丙局", total="50.00")
-    repository.send_to_review(
-        sha256=failing.document.sha256,
-        source_url=None,
-        stage=Stage.VALIDATE,
-        reason="validation_errors",
-        message="1 error",
-        findings=[error()],
-        report_uri=None,
-        doc=failing,
-    )
+    review_for_errors(repository, failing)
 
 
 def rows_of(repository: Repository, table: str) -> list[dict[str, str]]:

@@ -20,7 +20,7 @@ from storage.models import (
     RevenueExpenditureSummary,
 )
 from storage.repository import Repository
-from tests.storage.samples import error, fake_sha, make_document, record_count, warning
+from tests.storage.samples import error, fake_sha, make_document, record_count, review_for_errors, warning
 
 
 def count(repository: Repository, model: type) -> int:
@@ -176,16 +176,7 @@ class TestReviewQueue:
         self, repository: Repository
     ) -> None:
         doc = make_document()
-        item_id = repository.send_to_review(
-            sha256=doc.document.sha256,
-            source_url=None,
-            stage=Stage.VALIDATE,
-            reason="validation_errors",
-            message="1 error",
-            findings=[error(), warning()],
-            report_uri="file:///report.html",
-            doc=doc,
-        )
+        item_id = review_for_errors(repository, doc, findings=[error(), warning()], report_uri="file:///report.html")
         detail = repository.get_review(item_id)
         assert detail.version_state == "in_review"
         assert detail.report_uri == "file:///report.html"
@@ -198,16 +189,7 @@ class TestReviewQueue:
         self, repository: Repository
     ) -> None:
         doc = make_document()
-        item_id = repository.send_to_review(
-            sha256=doc.document.sha256,
-            source_url=None,
-            stage=Stage.VALIDATE,
-            reason="validation_errors",
-            message="1 error",
-            findings=[error()],
-            report_uri=None,
-            doc=doc,
-        )
+        item_id = review_for_errors(repository, doc)
         sha, _raw_uri, _url = repository.retry_source(item_id)
         assert sha == doc.document.sha256
         version_id = repository.accept_document(doc, [warning()], report_uri=None)
@@ -222,16 +204,7 @@ class TestReviewQueue:
 
     def test_waive_makes_the_version_exportable_and_records_who_and_why(self, repository: Repository) -> None:
         doc = make_document()
-        item_id = repository.send_to_review(
-            sha256=doc.document.sha256,
-            source_url=None,
-            stage=Stage.VALIDATE,
-            reason="validation_errors",
-            message="1 error",
-            findings=[error()],
-            report_uri=None,
-            doc=doc,
-        )
+        item_id = review_for_errors(repository, doc)
         detail = repository.waive_review(
             item_id, reason="printed total is wrong in the source", actor="analyst"
         )
@@ -407,26 +380,8 @@ def test_unexpectedly_long_document_values_store_on_every_backend(repository: Re
 
 def test_every_version_state_change_has_an_audit_row(repository: Repository) -> None:
     doc = make_document()
-    item_id = repository.send_to_review(
-        sha256=doc.document.sha256,
-        source_url=None,
-        stage=Stage.VALIDATE,
-        reason="validation_errors",
-        message="1 error",
-        findings=[error()],
-        report_uri=None,
-        doc=doc,
-    )
-    repository.send_to_review(
-        sha256=doc.document.sha256,
-        source_url=None,
-        stage=Stage.VALIDATE,
-        reason="validation_errors",
-        message="still 1 error",
-        findings=[error()],
-        report_uri=None,
-        doc=doc,
-    )
+    item_id = review_for_errors(repository, doc)
+    review_for_errors(repository, doc, message="still 1 error")
     repository.accept_document(doc, [], report_uri=None)
     with repository.engine.connect() as conn:
         trail = conn.execute(
