@@ -6,6 +6,7 @@ directory and from a wheel, not only from a checkout with an ``alembic.ini``.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.exc import SQLAlchemyError
 
 from budget_etl.errors import Reason, StoreError
+from budget_etl.settings import get_settings
 from storage.engine import describe_url, make_engine, store_error_from
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -35,8 +37,26 @@ def head_revision() -> str:
     return head
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Migrate the database at ``url`` to ``revision`` (idempotent; safe to run concurrently)."""
+def upgrade(url: str, revision: str = "head", *, attempts: int | None = None) -> None:
+    """Migrate the database at ``url`` to ``revision`` (idempotent; safe to run concurrently).
+
+    Two processes upgrading one brand-new SQLite file can still collide before ``BEGIN
+    IMMEDIATE`` protects them (switching a fresh file to WAL happens at connect time), which
+    surfaces as a transient ``database_unavailable``. Upgrading is idempotent, so such a
+    failure is retried whole, like the repository's writes (``Settings.db_write_attempts``).
+    """
+    tries = attempts or get_settings().db_write_attempts
+    for attempt in range(1, tries + 1):
+        try:
+            _upgrade_once(url, revision)
+            return
+        except StoreError as error:
+            if not error.transient or attempt == tries:
+                raise
+            time.sleep(0.2 * attempt)
+
+
+def _upgrade_once(url: str, revision: str) -> None:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
