@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         default=10, gt=0, description="PostgreSQL: give up connecting after this long (a clear error)."
     )
     db_write_attempts: int = Field(
-        default=3, ge=1, description="Tries of one document's write when a concurrent writer collides."
+        default=3, ge=1, description="Tries of one write (document, schema upgrade) on a collision."
     )
 
     def resolved_database_url(self) -> str:
