@@ -1,0 +1,26 @@
+"""fetch log: the final URL and the redirect chain of every attempt
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-02 02:50:00
+
+Reserved for issue 11. Migrations are one linear chain (0003 → 0009) so parallel work never
+leaves the schema with several heads; an empty body is a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

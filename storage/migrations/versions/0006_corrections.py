@@ -1,0 +1,26 @@
+"""reviewer corrections: audited cell corrections applied on top of an extraction
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-02 02:50:00
+
+Reserved for issue 14. Migrations are one linear chain (0003 → 0009) so parallel work never
+leaves the schema with several heads; an empty body is a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
