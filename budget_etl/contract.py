@@ -11,6 +11,23 @@ from dataclasses import dataclass
 
 DOCUMENT_KINDS = ("budget_disclosure", "performance_targets")
 
+#: ``document.scope``: 部门预算 (consolidated over the department's units) or 单位预算 (one unit)
+SCOPES = ("department", "unit")
+
+#: ``type`` of a titled table that is none of the types below: kept with its title, pages and
+#: rows as printed (records ``{"cells": [...]}``), never merged into a neighbour
+OTHER_TABLE = "other"
+
+#: Finding ``check`` names the extractor reports for what it saw but could not read as data
+EXTRACT_HEADER_NOT_UNDERSTOOD = "extract.header_not_understood"
+EXTRACT_AMOUNT_NOT_NUMBER = "extract.amount_not_number"
+EXTRACT_EMPTY_TABLE_WITHOUT_NOTE = "extract.empty_table_without_note"
+EXTRACT_CHECKS = (
+    EXTRACT_HEADER_NOT_UNDERSTOOD,
+    EXTRACT_AMOUNT_NOT_NUMBER,
+    EXTRACT_EMPTY_TABLE_WITHOUT_NOTE,
+)
+
 
 @dataclass(frozen=True)
 class TableType:

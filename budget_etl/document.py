@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from budget_etl.findings import Finding
+
 Record = dict[str, Any]
 
 
@@ -25,6 +27,10 @@ class DocumentMeta:
     page_count: int
     sha256: str
     source_url: str | None = None
+    #: ``department`` (部门预算, consolidated), ``unit`` (单位预算, one budget unit) or None
+    scope: str | None = None
+    #: True for a file that holds the explanation but none of the tables (published apart)
+    narrative_only: bool = False
 
 
 @dataclass
@@ -33,6 +39,10 @@ class ExtractedTable:
     title: str
     pages: list[int]
     records: list[Record] = field(default_factory=list)
+    #: the unit this table prints (单位：元 / 万元 …); the document's default where it prints none
+    unit: str | None = None
+    #: the printed note of a table that is empty on purpose (空表列示 / 本表无数据 …)
+    empty_note: str | None = None
 
 
 @dataclass
@@ -48,6 +58,8 @@ class ExtractedDocument:
     document: DocumentMeta
     tables: list[ExtractedTable] = field(default_factory=list)
     narrative: list[NarrativeBlock] = field(default_factory=list)
+    #: what the extractor saw but could not understand as data (page and cell), never dropped
+    findings: list[Finding] = field(default_factory=list)
 
     def tables_of(self, slug: str) -> list[ExtractedTable]:
         return [t for t in self.tables if t.type == slug]
@@ -63,6 +75,7 @@ class ExtractedDocument:
         out: dict[str, Any] = {
             "document": asdict(self.document),
             "tables": [asdict(t) for t in self.tables],
+            "findings": [f.to_dict() for f in self.findings],
         }
         if out["document"].get("source_url") is None:
             out["document"].pop("source_url")
@@ -86,10 +99,13 @@ class ExtractedDocument:
                     title=t["title"],
                     pages=list(t.get("pages", [])),
                     records=[_decimalize(r) for r in t.get("records", [])],
+                    unit=t.get("unit"),
+                    empty_note=t.get("empty_note"),
                 )
                 for t in data.get("tables", [])
             ],
             narrative=[NarrativeBlock(**b) for b in data.get("narrative", [])],
+            findings=[Finding.from_dict(f) for f in data.get("findings", [])],
         )
 
     @classmethod

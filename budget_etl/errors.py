@@ -31,6 +31,8 @@ class Reason(StrEnum):
     NO_TEXT_LAYER = "no_text_layer"  # scanned / image-only
     GARBLED_TEXT = "garbled_text"  # (cid:NNN) glyphs, no ToUnicode map
     NO_BUDGET_TABLES = "no_budget_tables"
+    UNRECOGNISED_TABLES = "unrecognised_tables"  # ruled, titled tables, none of a known type
+    FINAL_ACCOUNTS = "final_accounts"  # a 决算 (final accounts) file: a budget document, not a budget
     TOO_MANY_PAGES = "too_many_pages"
     FILE_TOO_LARGE = "file_too_large"
     # fetch
