@@ -6,6 +6,8 @@ only equals ``null``; tables are matched in document order *by type* (the n-th t
 type against the n-th of that type), records by position, indicators by position. A
 missing table or record costs every expected leaf inside it. ``sha256`` and
 ``page_count`` are skipped when the expected file leaves them empty (seed-level goldens).
+A table's ``unit`` and ``empty_note`` are compared when the golden gives them; keys of the
+golden outside ``document`` and ``tables`` (such as ``_notes``) are never compared.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 TOLERANCE = Decimal("0.005")
 _WS = re.compile(r"\s+")
 _MISSING = object()
+_OPTIONAL_TABLE_KEYS = ("unit", "empty_note")
 
 
 @dataclass
@@ -59,7 +62,7 @@ def score_extract(actual: dict[str, Any], expected: dict[str, Any]) -> Score:
         candidates = by_type.get(kind, [])
         path = f"tables[{kind}#{index}]"
         other = candidates[index] if index < len(candidates) else _MISSING
-        actual_leaves = _table_leaves(other) if other is not _MISSING else _MISSING
+        actual_leaves = _table_leaves(other, table) if other is not _MISSING else _MISSING
         compare(_table_leaves(table), actual_leaves, path, score)
     for kind, tables in by_type.items():
         if len(tables) > seen.get(kind, 0):
@@ -67,11 +70,18 @@ def score_extract(actual: dict[str, Any], expected: dict[str, Any]) -> Score:
     return score
 
 
-def _table_leaves(table: dict[str, Any]) -> dict[str, Any]:
-    """A table's comparable content; empty ``pages`` in a seed-level golden is not compared."""
+def _table_leaves(table: dict[str, Any], keys: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A table's comparable content; empty ``pages`` in a seed-level golden is not compared.
+
+    ``unit`` and ``empty_note`` count only where the golden states them (``keys`` is the
+    expected table): the real-document goldens do, the older synthetic ones do not.
+    """
     out = {"title": table.get("title"), "records": table.get("records", [])}
     if table.get("pages"):
         out["pages"] = table["pages"]
+    for key in _OPTIONAL_TABLE_KEYS:
+        if key in (keys if keys is not None else table):
+            out[key] = table.get(key)
     return out
 
 
