@@ -7,6 +7,9 @@ the working directory so a fresh clone needs no configuration at all.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +44,23 @@ class Settings(BaseSettings):
     politeness_timeout_s: float = Field(
         default=600.0, gt=0, description="Longest wait for a per-host slot before fetching anyway."
     )
+    # fetch: hostile servers (issue 11)
+    http_deadline_s: float = Field(
+        default=300.0, gt=0, description="Total time one HTTP request may take, headers and body together."
+    )
+    fetch_deadline_s: float = Field(
+        default=900.0, gt=0, description="Total time for one document, all attempts and back-offs included."
+    )
+    http_min_rate_bytes_s: float = Field(
+        default=1024.0, ge=0, description="A body slower than this (on average, after the grace) is dropped."
+    )
+    http_min_rate_grace_s: float = Field(
+        default=10.0, ge=0, description="Slow start allowed before the minimum rate counts."
+    )
+    http_allow_private_hosts: bool = Field(
+        default=False,
+        description="Allow fetching from loopback/private/link-local addresses (tests on 127.0.0.1 only).",
+    )
 
     # orchestration (Prefect)
     sources_file: Path = Field(default=Path("deployments/sources.yaml"), description="Publishers to ingest.")
@@ -53,9 +73,22 @@ class Settings(BaseSettings):
         default=8765, ge=0, le=65535,
         description="Port of the demo's local publisher (stable URLs make the second demo run a no-op).",
     )
+    review_base_url: str | None = Field(
+        default=None,
+        description="Base URL of the review web app (budget-etl serve); artifacts link to <base>/items/<id>.",
+    )
 
     # extraction limits (protect the worker from huge files)
     max_pages: int = Field(default=1000, gt=0)
+    extract_memory_mb: int = Field(
+        default=2048, ge=64, description="Address-space limit of the extraction child (resource_limit)."
+    )
+    extract_timeout_s: float = Field(
+        default=300.0, gt=0, description="Wall-clock limit for extracting one document (resource_limit)."
+    )
+    extract_isolated: bool = Field(
+        default=True, description="Extract in a child process under the memory and time limits above."
+    )
 
     # database
     db_busy_timeout_ms: int = Field(
@@ -80,7 +113,32 @@ class Settings(BaseSettings):
         return (self.reports_dir or self.data_dir / "reports").resolve()
 
 
+_scoped: ContextVar[Settings | None] = ContextVar("budget_etl_settings", default=None)
+
+
 @lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """The process-wide settings; tests build their own ``Settings(...)`` instead."""
+def _from_environment() -> Settings:
     return Settings()
+
+
+def get_settings() -> Settings:
+    """The settings in force: those of an enclosing ``use_settings`` block, else the environment's.
+
+    Flows take no ``settings`` parameter (a deployment's run form must not override the worker's
+    database URL), so they read them here; in-process callers (CLI, demo, tests) scope theirs.
+    """
+    scoped = _scoped.get()
+    return scoped if scoped is not None else _from_environment()
+
+
+get_settings.cache_clear = _from_environment.cache_clear  # type: ignore[attr-defined]
+
+
+@contextmanager
+def use_settings(settings: Settings) -> Iterator[Settings]:
+    """Run the enclosed flows with ``settings`` instead of the environment's (context-local)."""
+    token = _scoped.set(settings)
+    try:
+        yield settings
+    finally:
+        _scoped.reset(token)
