@@ -128,6 +128,13 @@ TABLE_TYPES: dict[str, TableType] = {
             ),
             ("budget_total", "fiscal_funds", "other_funds"),
         ),
+        # 部门（单位）整体支出绩效目标表: department-wide goals and indicators, no project fields
+        TableType(
+            "department_performance",
+            "整体支出绩效目标表",
+            ("title", "unit_name", "budget_total", "fiscal_funds", "other_funds", "goals", "indicators"),
+            ("budget_total", "fiscal_funds", "other_funds"),
+        ),
         TableType("institutions", "部门机构设置情况", ("unit_name", "nature", "rank", "funding")),
         TableType("fixed_assets", "部门固定资产占用情况表", ("item", "quantity", "value"), ("value",)),
         TableType("government_procurement", "部门政府采购预算", ()),
@@ -136,8 +143,14 @@ TABLE_TYPES: dict[str, TableType] = {
 
 INDICATOR_FIELDS = (
     "level1", "level2", "level3", "description", "target", "basis",
-    "target_op", "target_value", "target_unit",
+    "target_op", "target_value", "target_unit", "target_max",
 )
+
+#: ``target_op`` values; ``between`` means target_value ≤ x ≤ target_max (``90%-100%``)
+TARGET_OPS = (">=", "<=", ">", "<", "=", "between")
+
+#: table types whose records are 绩效目标表 forms with an ``indicators`` list
+PERFORMANCE_TABLES = ("project_performance", "department_performance")
 
 PLAN_FIELDS = ("plan_mar", "plan_jun", "plan_oct", "plan_dec")
 
