@@ -8,34 +8,44 @@ image-only file — so a regression names the feature it broke.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT = "TestCJK"
-_FONT_FILES = (
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-)
+# reportlab's built-in CID fonts: metrics ship with reportlab, the glyphs are the reader's
+# (the font is referenced, not embedded), so no font file has to be installed on the machine.
+# pdfminer maps their codes back to Unicode with its own Adobe-GB1 / Adobe-CNS1 tables.
+FONT = "STSong-Light"  # simplified Chinese, Adobe-GB1, encoding UniGB-UCS2-H
+SECOND_FONT = "MSung-Light"  # traditional Chinese, Adobe-CNS1: a second, separately mapped font
+_ORDERINGS = {FONT: b"GB1", SECOND_FONT: b"CNS1"}
 
 
-def register_font() -> str:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return FONT
-    for path in _FONT_FILES:
-        if Path(path).exists():
-            pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))
-            return FONT
-    pytest.skip("no CJK TrueType font installed")
+class FontUnavailableError(RuntimeError):
+    """The test PDFs cannot be drawn in a font every reader maps back to Unicode."""
+
+
+def register_font(name: str = FONT) -> str:
+    """Register a built-in CID font once; fail loudly (never skip) when reportlab cannot provide it.
+
+    A missing font used to skip 43 tests silently, or pick a system font collection reportlab cannot read.
+    """
+    if name in pdfmetrics.getRegisteredFontNames():
+        return name
+    if name not in _ORDERINGS:
+        raise FontUnavailableError(f"{name} is not one of the built-in CID fonts the tests rely on")
+    try:
+        pdfmetrics.registerFont(UnicodeCIDFont(name))
+    except Exception as err:  # reportlab's metrics for the face are missing or renamed
+        raise FontUnavailableError(
+            f"reportlab cannot provide its built-in CID font {name} ({err!r}); the synthetic "
+            "test PDFs need it and no system font is used instead"
+        ) from err
+    return name
 
 
 def para(text: str, size: float = 9, font: str | None = None) -> Paragraph:
@@ -108,7 +118,7 @@ def revenue_rows(n: int) -> list[list[str]]:
 
 
 def text_pdf(lines: list[str], *, compress: bool = True, pages: int = 1) -> bytes:
-    """Plain text pages in a CJK TrueType font (subset-embedded, with a ToUnicode map)."""
+    """Plain text pages in the built-in CID font (referenced, mapped to Unicode by its collection)."""
     out = io.BytesIO()
     c = canvas.Canvas(out, pagesize=A4, pageCompression=1 if compress else 0)
     for _ in range(pages):
@@ -146,49 +156,42 @@ def image_only_pdf() -> bytes:
 
 
 def register_second_font() -> str:
-    """A second CJK TrueType font, so one font's Unicode map can be removed and not the other's."""
-    name = "TestCJK2"
-    if name not in pdfmetrics.getRegisteredFontNames():
-        path = next((p for p in reversed(_FONT_FILES) if Path(p).exists()), None)
-        if path is None:
-            pytest.skip("no CJK TrueType font installed")
-        pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
-    return name
+    """A second CID font with its own Unicode table, so one font's map can be hidden and not the other's."""
+    return register_font(SECOND_FONT)
+
+
+def hide_unicode(data: bytes, font: str) -> bytes:
+    """``data`` with the CID collection of ``font`` renamed to one no reader has a Unicode table for.
+
+    The glyph codes stay and still draw, but a reader can only report ``(cid:N)``: the failure mode
+    of PDFs whose fonts carry no Unicode map. The name keeps its length, so every xref offset holds.
+    """
+    ordering = _ORDERINGS[font]
+    old = b"/Ordering (" + ordering + b")"
+    assert data.count(old) == 1, f"{font}: expected one CIDSystemInfo, found {data.count(old)}"
+    return data.replace(old, b"/Ordering (" + b"X" * len(ordering) + b")")
 
 
 def table_with_unmapped_column() -> bytes:
-    """A budget table whose 科目名称 column uses a font without a ToUnicode map.
+    """A budget table whose 科目名称 column uses a font without a Unicode map.
 
     Only a small share of all characters is garbled, but every name in the table is: the
     extractor must refuse the table rather than pass ``(cid:N)`` on as data.
     """
-    text_font, figure_font = register_second_font(), register_font()
+    text_font, names_font = register_font(), register_second_font()
     rows: list[list] = [[para(t, font=text_font) for t in ("序号", "科目编码", "科目名称", "合计")]]
     for i in range(1, 4):
         rows.append([para(str(i), font=text_font), para(f"20{i}", font=text_font),
-                     para("一般公共服务支出", font=figure_font), para(f"{i}.00", font=text_font)])
+                     para("一般公共服务支出", font=names_font), para(f"{i}.00", font=text_font)])
     table = Table(rows, colWidths=[30, 50, 200, 60])
     table.setStyle(grid_style([], font=text_font))
     intro = para("这是一段很长的说明文字，用来让正常字符在全部字符中占多数。" * 8, font=text_font)
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, pageCompression=0).build(
         [intro, para("部门预算一般公共预算财政拨款支出表", 14, font=text_font), table])
-    data = out.getvalue()
-    # blank the Unicode map of the names' font only, keeping every byte offset
-    name = pdfmetrics.getFont(figure_font).face.name  # e.g. b"WenQuanYiZenHei-0"
-    name = name if isinstance(name, bytes) else name.encode()
-    start = re.search(rb"/BaseFont /\w+\+" + re.escape(name), data).start()
-    ref = re.search(rb"/ToUnicode\s+\d+\s+0\s+R", data[start:data.index(b">>", start)])
-    assert ref is not None
-    a, b = start + ref.start(), start + ref.end()
-    return data[:a] + b" " * (b - a) + data[b:]
+    return hide_unicode(out.getvalue(), names_font)
 
 
 def garbled_pdf(lines: list[str]) -> bytes:
-    """The text layer of ``text_pdf`` with every ``/ToUnicode`` reference blanked out.
-
-    The glyphs still draw, but a reader can only report ``(cid:N)``: the failure mode of
-    PDFs whose fonts lack a Unicode map. Blanking with spaces keeps every xref offset valid.
-    """
-    data = text_pdf(lines, compress=False)
-    return re.sub(rb"/ToUnicode\s+\d+\s+0\s+R", lambda m: b" " * len(m.group(0)), data)
+    """The text layer of ``text_pdf`` with its font's Unicode mapping hidden (see ``hide_unicode``)."""
+    return hide_unicode(text_pdf(lines, compress=False), FONT)
