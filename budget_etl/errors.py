@@ -35,6 +35,8 @@ class Reason(StrEnum):
     FINAL_ACCOUNTS = "final_accounts"  # a 决算 (final accounts) file: a budget document, not a budget
     TOO_MANY_PAGES = "too_many_pages"
     FILE_TOO_LARGE = "file_too_large"
+    RESOURCE_LIMIT = "resource_limit"  # extraction went over its memory or time budget (review, worker lives)
+    SPECIAL_FILE = "special_file"  # a FIFO, device or directory where a regular file was expected
     # fetch
     HTTP_ERROR = "http_error"
     HTTP_NOT_FOUND = "http_not_found"
@@ -42,6 +44,8 @@ class Reason(StrEnum):
     CONNECTION_ERROR = "connection_error"
     TOO_MANY_REDIRECTS = "too_many_redirects"
     INCOMPLETE_DOWNLOAD = "incomplete_download"
+    REDIRECT_REFUSED = "redirect_refused"  # to a non-http(s) scheme, another host or a private address
+    TOO_SLOW = "too_slow"  # the transfer stayed under the minimum rate or past the total deadline
     # validate / store
     VALIDATION_ERRORS = "validation_errors"
     DATABASE_UNAVAILABLE = "database_unavailable"
@@ -53,6 +57,9 @@ class Reason(StrEnum):
     # review operations
     UNKNOWN_REVIEW_ITEM = "unknown_review_item"
     INVALID_STATE = "invalid_state"
+    INVALID_CORRECTION = "invalid_correction"  # no such cell, or the new value does not fit the field
+    CORRECTION_CONFLICT = "correction_conflict"  # the cell no longer holds the value the reviewer saw
+    ACCESS_DENIED = "access_denied"  # a review action without the operator's token
 
 
 class BudgetEtlError(Exception):

@@ -27,6 +27,7 @@ from budget_etl.errors import Reason, ReviewError, Stage
 from budget_etl.findings import Finding
 from budget_etl.settings import get_settings
 from storage.audit import record_change
+from storage.corrections import CellCorrection, Verdict, add_correction, corrections_of, record_verdicts
 from storage.engine import make_engine, store_error_from
 from storage.export import latest_versions
 from storage.models import (
@@ -169,6 +170,20 @@ class Repository:
             if last is not None and last.last_modified:
                 headers["If-Modified-Since"] = last.last_modified
             return headers
+
+    def publisher_of(self, url: str | None) -> str | None:
+        """The name of the publisher whose source ``url`` is (None for files given by hand).
+
+        A retried document's sub-run carries its publisher's tag like the original run did.
+        """
+        if not url:
+            return None
+        with self._session(f"looking up the publisher of {url}") as session:
+            return session.scalar(
+                select(Publisher.name)
+                .join(Source, Source.publisher_id == Publisher.id)
+                .where(Source.url == url)
+            )
 
     def last_file(self, url: str) -> tuple[str, str] | None:
         """``(sha256, raw_uri)`` of the newest file registered from ``url`` (what a 304 refers to)."""
@@ -391,6 +406,16 @@ class Repository:
                 query = query.where(ReviewItem.status == status)
             return [summarize(session, item) for item in session.scalars(query)]
 
+    def reviews_resolved_by(self, version_id: int) -> list[ReviewSummary]:
+        """The review items a stored version resolved (their UI reports are then marked resolved)."""
+        with self._session(f"reading the items resolved by version {version_id}") as session:
+            query = (
+                select(ReviewItem)
+                .where(ReviewItem.version_id == version_id, ReviewItem.status == "resolved")
+                .order_by(ReviewItem.id)
+            )
+            return [summarize(session, item) for item in session.scalars(query)]
+
     def get_review(self, item_id: int) -> ReviewDetail:
         """The item with its latest findings and audit history; ``ReviewError`` if absent."""
         with self._session(f"reading review item {item_id}") as session:
@@ -464,6 +489,39 @@ class Repository:
             return item.sha256, raw_uri, item.source_url
 
         return self._write(f"retrying review item {item_id}", work)
+
+    def correct_cell(
+        self,
+        item_id: int,
+        *,
+        table_position: int,
+        row_index: int,
+        field: str,
+        old: str,
+        new: str,
+        reason: str,
+        actor: str,
+    ) -> CellCorrection:
+        """A reviewer's correction of one cell (``storage.corrections``): audited, optimistic on ``old``."""
+        return self._write(
+            f"correcting review item {item_id}",
+            lambda session: add_correction(
+                session, item_id, table_position=table_position, row_index=row_index, field=field,
+                old=old, new=new, reason=reason, actor=actor,
+            ),
+        )
+
+    def corrections(self, sha256: str, *, active_only: bool = False) -> list[CellCorrection]:
+        """The file's corrections, oldest first (``active_only``: those applied to every new reading)."""
+        with self._session(f"reading the corrections of {sha256}") as session:
+            return corrections_of(session, sha256, active_only=active_only)
+
+    def record_correction_verdicts(self, verdicts: list[Verdict]) -> None:
+        """What a new reading did with each correction (superseded / stale are audited changes)."""
+        if verdicts:
+            self._write(
+                "recording correction verdicts", lambda s: record_verdicts(s, verdicts, actor=self.actor)
+            )
 
     def status_counts(self) -> dict[str, dict[str, int]]:
         """Counts by state: document versions, review items, documents, files (``budget-etl status``)."""
