@@ -9,12 +9,12 @@ escape: they become ``CORRUPT_PDF`` with the original message as evidence.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from io import BytesIO
 from typing import Any
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from budget_etl.errors import ExtractError, Reason
@@ -63,14 +63,20 @@ def open_pdf(data: bytes, settings: ExtractSettings) -> Iterator[Any]:
     try:
         pdf = pdfplumber.open(BytesIO(data))
     except PdfminerException as exc:
-        raise classify_open_error(exc.args[0] if exc.args else exc) from exc
+        raise classify_open_error(exc.args[0] if exc.args else exc, data) from exc
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise classify_open_error(exc) from exc
+        raise classify_open_error(exc, data) from exc
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
         raise ExtractError(Reason.CORRUPT_PDF, "the PDF cannot be parsed", error=_describe(exc)) from exc
     try:
         yield pdf
     finally:
+        close_quietly(pdf)
+
+
+def close_quietly(pdf: Any) -> None:
+    """Closing a damaged PDF can raise again; that must not replace the reason already raised."""
+    with suppress(Exception):  # the document's own error (or result) is what the caller needs
         pdf.close()
 
 
@@ -95,11 +101,45 @@ def count_pages(pdf: Any, settings: ExtractSettings) -> int:
     return pages
 
 
-def classify_open_error(exc: BaseException) -> ExtractError:
-    if isinstance(exc, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(exc).lower():
+def classify_open_error(exc: BaseException, data: bytes | None = None) -> ExtractError:
+    """Password problems are ``encrypted_pdf`` only when the /Encrypt dictionary is a real one.
+
+    A garbage ``/Encrypt`` (not a dictionary, no /Filter, no /O and /U keys) makes pdfminer ask
+    for a password too; that file is damaged, not protected.
+    """
+    passwordish = isinstance(exc, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(exc).lower()
+    if passwordish and (data is None or has_real_encrypt_dict(data)):
         return ExtractError(Reason.ENCRYPTED_PDF, "the PDF is encrypted and needs a password",
                             error=_describe(exc))
+    if passwordish:
+        return ExtractError(Reason.CORRUPT_PDF, "the PDF's /Encrypt dictionary is malformed",
+                            error=_describe(exc))
     return ExtractError(Reason.CORRUPT_PDF, "the PDF cannot be parsed", error=_describe(exc))
+
+
+def has_real_encrypt_dict(data: bytes) -> bool:
+    """Whether the trailer's /Encrypt is a dictionary with a filter name (and, if Standard, /O and /U)."""
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        encryption = _TrailerOnly(PDFParser(BytesIO(data))).encryption
+    except Exception:  # no readable trailer at all: damaged, not protected
+        return False
+    if encryption is None:
+        return False
+    encrypt = encryption[1]
+    name = getattr(resolve1(encrypt.get("Filter")), "name", None)
+    if not isinstance(name, str):
+        return False
+    return name != "Standard" or all(isinstance(resolve1(encrypt.get(k)), bytes) for k in ("O", "U"))
+
+
+class _TrailerOnly(PDFDocument):
+    """pdfminer's document reader stopped before it tries the password (the trailer is all we need)."""
+
+    def _initialize_password(self, password: str = "") -> None:
+        return None
 
 
 def _describe(exc: BaseException) -> str:

@@ -20,6 +20,10 @@ class ExtractSettings:
     max_pages: int = 1000
     #: refuse files larger than this many bytes before parsing anything
     max_bytes: int = 50 * 1024 * 1024
+    #: address-space budget (MiB) of the child process one document is extracted in (resource_limit)
+    memory_mb: int = 2048
+    #: wall-clock budget (seconds) for extracting one document (resource_limit)
+    timeout_s: float = 300.0
     #: a page with fewer characters than this counts as having no text layer
     min_chars_per_page: int = 1
     #: share of ``(cid:N)`` glyphs above which a text layer is reported as garbled
@@ -62,7 +66,10 @@ class ExtractSettings:
         from budget_etl.settings import get_settings
 
         app = settings or get_settings()
-        return cls(max_pages=app.max_pages, max_bytes=app.max_download_bytes)
+        return cls(
+            max_pages=app.max_pages, max_bytes=app.max_download_bytes,
+            memory_mb=app.extract_memory_mb, timeout_s=app.extract_timeout_s,
+        )
 
     def __post_init__(self) -> None:
         if self.max_pages < 1:

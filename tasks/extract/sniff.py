@@ -7,9 +7,14 @@ right reason instead of a parser traceback.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import zipfile
 from io import BytesIO
+from pathlib import Path
+
+from budget_etl.errors import ExtractError, Reason
 
 FORMATS = ("pdf", "docx", "xlsx", "doc", "xls", "html", "empty", "unknown")
 
@@ -54,3 +59,38 @@ def _sniff_ole(data: bytes) -> str:
     if "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head:
         return "xls"
     return "unknown"
+
+
+def check_regular_file(path: Path) -> int:
+    """The size of ``path`` if it is a regular file; a FIFO, device or directory is refused up front.
+
+    Opening a FIFO blocks until a writer comes, and ``/dev/zero`` reads forever: both must be
+    refused from ``stat`` alone, before anything is opened or read.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:
+        raise ExtractError(Reason.FILE_NOT_FOUND, f"{path} does not exist", path=str(path)) from exc
+    except OSError as exc:
+        raise ExtractError(
+            Reason.NOT_PDF, f"cannot read {path}: {exc.strerror or exc}", path=str(path)
+        ) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise ExtractError(
+            Reason.SPECIAL_FILE, f"{path} is {_kind_of(info.st_mode)}, not a regular file",
+            path=str(path), kind=_kind_of(info.st_mode),
+        )
+    if not os.access(path, os.R_OK):
+        raise ExtractError(Reason.NOT_PDF, f"cannot read {path}: permission denied", path=str(path))
+    return info.st_size
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
