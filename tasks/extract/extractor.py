@@ -12,18 +12,37 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from budget_etl.contract import TWO_SIDED
+from budget_etl.contract import OTHER_TABLE, PERFORMANCE_TABLES, TWO_SIDED
 from budget_etl.document import DocumentMeta, ExtractedDocument, ExtractedTable
 from budget_etl.errors import ExtractError, Reason
-from tasks.extract.metadata import budget_year, department, document_kind, money_unit, unit_line
+from budget_etl.findings import Finding
+from budget_etl.vocabulary import load
+from tasks.extract import problems
+from tasks.extract.header import row_cells
+from tasks.extract.metadata import (
+    budget_year,
+    department,
+    document_kind,
+    document_unit,
+    empty_note,
+    is_typed,
+    not_budget_reason,
+    scope,
+    table_unit,
+    unit_line,
+)
 from tasks.extract.narrative import build_narrative
 from tasks.extract.open_pdf import check_size, count_pages, open_pdf
-from tasks.extract.pages import PageContent, read_pages
+from tasks.extract.pages import PageContent, RawTable, read_pages
 from tasks.extract.project import build_project_record
-from tasks.extract.records import Record, build_records
+from tasks.extract.records import CellProblem, Record, build_records
 from tasks.extract.segment import BlockFinder, TableBlock
 from tasks.extract.settings import ExtractSettings
-from tasks.extract.stitch import DataRow, Stitcher
+from tasks.extract.stitch import HORIZONTAL_ITEM, DataRow, Stitcher
+from tasks.extract.text import clean_text
+
+#: a narrative-only file holds at least this much running text (characters) about a budget
+_NARRATIVE_MIN_CHARS = 300
 
 
 class DocumentExtractor:
@@ -49,34 +68,64 @@ class DocumentExtractor:
                 finder.feed(page)
                 self._drain(finder.blocks, stitchers, settled)
         layer.check(page_count, self.settings)
-        if not finder.blocks:
+        narrative = build_narrative(
+            finder.lines, slack=self.settings.paragraph_slack, short_line=self.settings.paragraph_short_line,
+        )
+        reason = not_budget_reason(finder.blocks, finder.lines)
+        if reason is not None:
             raise ExtractError(
-                Reason.NO_BUDGET_TABLES,
-                "no budget table (部门预算…表 or 绩效目标表 title above a ruled table) was found",
-                page_count=page_count,
+                Reason(reason), "this is a budget document but not a budget (e.g. 部门决算 final accounts); "
+                "it is not read as budget tables", page_count=page_count,
+                titles=[b.match.title for b in finder.blocks][:30],
             )
+        narrative_only = not any(is_typed(b) for b in finder.blocks) and self._is_budget_narrative(narrative)
+        if not narrative_only:
+            self._check_found(finder, page_count)
+        self._findings = []
+        tables = [
+            self._build_or_explain(b, stitchers.get(id(b)), settled.get(id(b), [])) for b in finder.blocks
+        ]
+        unit = document_unit([t.unit for t in tables], finder.lines)
+        for table in tables:
+            table.unit = table.unit or unit
         code, name = department(finder.blocks, finder.lines)
         meta = DocumentMeta(
             kind=document_kind(finder.blocks, finder.lines),
             department_code=code,
             department_name=name,
             budget_year=budget_year(finder.blocks, finder.lines),
-            unit=money_unit(finder.lines),
+            unit=unit,
             page_count=page_count,
             sha256=hashlib.sha256(data).hexdigest(),
             source_url=source_url,
+            scope=scope(finder.blocks, finder.lines),
+            narrative_only=narrative_only,
         )
-        return ExtractedDocument(
-            document=meta,
-            tables=[
-                self._build_or_explain(b, stitchers.get(id(b)), settled.get(id(b), []))
-                for b in finder.blocks
-            ],
-            narrative=build_narrative(
-                finder.lines,
-                slack=self.settings.paragraph_slack,
-                short_line=self.settings.paragraph_short_line,
-            ),
+        return ExtractedDocument(document=meta, tables=tables, narrative=narrative, findings=self._findings)
+
+    @staticmethod
+    def _is_budget_narrative(narrative: list[Any]) -> bool:
+        text = "".join(b.text for b in narrative)
+        return len(text) >= _NARRATIVE_MIN_CHARS and any(
+            w in text for words in load("tables")["scope"].values() for w in words
+        )
+
+    @staticmethod
+    def _check_found(finder: BlockFinder, page_count: int) -> None:
+        """No typed table: say whether ruled tables were there (with their titles) or none at all."""
+        if any(is_typed(b) for b in finder.blocks):
+            return
+        if finder.blocks or finder.ruled_tables:
+            raise ExtractError(
+                Reason.UNRECOGNISED_TABLES,
+                "the document has ruled tables, but none is a budget table type the vocabulary knows",
+                page_count=page_count, ruled_tables=finder.ruled_tables,
+                titles=[b.match.title for b in finder.blocks][:30],
+            )
+        raise ExtractError(
+            Reason.NO_BUDGET_TABLES,
+            "no budget table (部门预算…表 or 绩效目标表 title above a ruled table) was found",
+            page_count=page_count,
         )
 
     def _drain(
@@ -88,7 +137,11 @@ class DocumentExtractor:
         """
         for block in blocks:
             slug = block.match.slug
-            if slug == "project_performance" or not block.fragments:
+            if slug == OTHER_TABLE:
+                block.kept.extend(block.fragments)
+                block.fragments.clear()
+                continue
+            if slug in PERFORMANCE_TABLES or not block.fragments:
                 continue
             stitcher = stitchers.setdefault(id(block), Stitcher(slug, two_sided=slug in TWO_SIDED))
             for fragment in block.fragments:
@@ -96,13 +149,16 @@ class DocumentExtractor:
             block.fragments.clear()
             rows = stitcher.take_settled()
             if rows:
-                settled.setdefault(id(block), []).extend(self._typed(block, rows))
+                settled.setdefault(id(block), []).extend(self._typed(block, rows, stitcher))
 
-    def _typed(self, block: TableBlock, rows: list[DataRow]) -> list[Record]:
+    def _typed(self, block: TableBlock, rows: list[DataRow], stitcher: Stitcher) -> list[Record]:
         try:
-            return build_records(block.match.slug, rows)
+            found: list[CellProblem] = []
+            records = build_records(block.match.slug, rows, found)
         except Exception as exc:
             raise self._unreadable(block, exc) from exc
+        stitcher.problems.extend(found)
+        return records
 
     @staticmethod
     def _unreadable(block: TableBlock, exc: Exception) -> ExtractError:
@@ -127,21 +183,64 @@ class DocumentExtractor:
         self, block: TableBlock, stitcher: Stitcher | None = None, settled: list[Record] | None = None
     ) -> ExtractedTable:
         slug = block.match.slug
-        if slug == "project_performance":
+        if slug == OTHER_TABLE:
+            return self._other_table(block)
+        if slug in PERFORMANCE_TABLES:  # forms read by their labels (tasks/extract/project.py)
             unit_code, unit_name = unit_line(block.context)
             records = [
                 build_project_record(
                     block.fragments, seq=block.match.seq, title=block.match.title,
                     unit_code=unit_code, unit_name=unit_name,
-                    max_unit_chars=self.settings.max_target_unit_chars,
+                    max_unit_chars=self.settings.max_target_unit_chars, slug=slug,
                 )
             ]
         else:
             stitcher = stitcher or Stitcher(slug, two_sided=slug in TWO_SIDED)
             for fragment in block.fragments:
                 stitcher.add(fragment)
-            records = [*(settled or []), *build_records(slug, stitcher.rows)]
-        return ExtractedTable(type=slug, title=block.match.title, pages=block.pages, records=records)
+            found: list[CellProblem] = []
+            records = [*(settled or []), *build_records(slug, stitcher.rows, found)]
+            stitcher.problems.extend(found)
+            table = ExtractedTable(type=slug, title=block.match.title, pages=block.pages, records=records,
+                                   unit=table_unit(block))
+            self._report(block, table, stitcher)
+            return table
+        return ExtractedTable(type=slug, title=block.match.title, pages=block.pages, records=records,
+                              unit=table_unit(block))
+
+    def _report(self, block: TableBlock, table: ExtractedTable, stitcher: Stitcher) -> None:
+        """Never silent: unread rows, a header without the type's columns, bad amounts, empty tables."""
+        findings: list[Finding] = getattr(self, "_findings", [])
+        slug, title = table.type, table.title
+        findings += [problems.amount_not_number(slug, p) for p in stitcher.problems]
+        signature = load("tables")["types"].get(slug, {}).get("signature") or []
+        fields = {key[1] for key in stitcher.mapping.values()}
+        horizontal = any(f.startswith(HORIZONTAL_ITEM) for f in fields)
+        missing = [f for f in signature if f not in fields] if stitcher.header_seen and not horizontal else []
+        if stitcher.unread or missing:
+            first = stitcher.unread[0] if stitcher.unread else None
+            findings.append(problems.header_not_understood(
+                slug, title, table.pages, first_cell=first[2] if first else None,
+                bbox=first[1] if first else None, missing=missing or None,
+            ))
+            return
+        if not table.records:
+            table.empty_note = empty_note(block, stitcher.notes)
+            if table.empty_note is None:
+                findings.append(problems.empty_without_note(slug, title, table.pages))
+
+    def _other_table(self, block: TableBlock) -> ExtractedTable:
+        """A titled table of no known type: its rows as printed, never glued onto a neighbour."""
+        fragments: list[RawTable] = [*block.kept, *block.fragments]
+        records: list[Record] = []
+        for fragment in fragments:
+            for r in range(fragment.n_rows):
+                cells = [clean_text(cell.text) for _, cell in row_cells(fragment, r)]
+                if any(cells):
+                    records.append({"cells": cells, "pages": [fragment.page], "bbox": fragment.row_bbox(r)})
+        block.kept.clear()
+        return ExtractedTable(type=OTHER_TABLE, title=block.match.title, pages=block.pages, records=records,
+                              unit=table_unit(block))
 
     def _pages(self, pdf: Any) -> Iterator[PageContent]:
         """Pages in order; a page pdfminer cannot parse fails the document as ``corrupt_pdf``."""

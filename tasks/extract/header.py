@@ -9,10 +9,23 @@ above it (a merged cell contributes its label to every column it spans), which
 
 from __future__ import annotations
 
-from tasks.extract.columns import field_for, is_header_label, side_for
+from collections.abc import Callable
+
+from tasks.extract.columns import (
+    code_part_for,
+    field_for,
+    header_key,
+    is_header_label,
+    is_single_amount,
+    side_for,
+)
 from tasks.extract.numbers import is_number
 from tasks.extract.pages import Cell, RawTable
-from tasks.extract.text import label_key
+from tasks.extract.text import compact, label_key
+
+#: field-name prefixes for columns that are not one dictionary field each
+CODE_PART = "code#"  # a 类 / 款 / 项 part of a split classification code
+EXTRA = "extra:"  # a column the dictionary does not name: kept under ``extra`` by its printed header
 
 ColumnKey = tuple[str | None, str]  # (side, field); side only for two-sided tables
 
@@ -44,21 +57,43 @@ def is_header_row(table: RawTable, r: int, slug: str) -> bool:
     texts = [cell.text for _, cell in row_cells(table, r) if cell.text.strip()]
     if not texts or any(is_number(t) for t in texts):
         return False
-    labels = [label_key(t) for t in texts]
+    labels = [header_key(t) for t in texts]
+    parts = {label for label in labels if code_part_for([label]) is not None}
+    if len(parts) < 2:  # a lone 款 / 项 is a cut row's remainder, not the 类 / 款 / 项 header
+        labels = [label for label in labels if label not in parts] or labels
+        if not labels or all(label in parts for label in labels):
+            return False
     hits = sum(1 for label in labels if is_header_label(label, slug))
     return hits * 2 >= len(labels)
+
+
+def is_total_row(table: RawTable, r: int) -> bool:
+    """A 合计 / 总计 row without figures (an empty table's total line): a body row, not a header."""
+    labels = [header_key(cell.text) for _, cell in row_cells(table, r) if cell.text.strip()]
+    return bool(labels) and all(label in _TOTAL_WORDS for label in labels)
+
+
+_TOTAL_WORDS = frozenset({"合计", "总计", "收入总计", "支出总计", "收入合计", "支出合计"})
 
 
 def count_header_rows(table: RawTable, slug: str) -> int:
     """Leading header rows, including a 栏次 row right under them."""
     n = 0
     while n < table.n_rows and (is_header_row(table, n, slug) or is_numbering_row(table, n)):
+        if n > 0 and is_total_row(table, n):
+            break
         n += 1
     return n
 
 
-def column_labels(table: RawTable, header_rows: int) -> list[list[str]]:
-    """Per grid column, the header labels above it, top to bottom, each merged cell once."""
+def column_labels(
+    table: RawTable, header_rows: int, key: Callable[[str], str] = header_key
+) -> list[list[str]]:
+    """Per grid column, the header labels above it, top to bottom, each merged cell once.
+
+    ``key`` reduces each label: :func:`header_key` for matching, :func:`compact` for the
+    header as printed (the ``extra`` keys).
+    """
     labels: list[list[str]] = []
     for c in range(table.n_cols):
         seen: list[Cell] = []
@@ -70,21 +105,41 @@ def column_labels(table: RawTable, header_rows: int) -> list[list[str]]:
             if cell is None or any(cell is s for s in seen):
                 continue
             seen.append(cell)
-            key = label_key(cell.text)
-            if key:
-                column.append(key)
+            text = key(cell.text)
+            if text:
+                column.append(text)
         labels.append(column)
     return labels
 
 
-def map_columns(labels: list[list[str]], slug: str, *, two_sided: bool) -> dict[int, ColumnKey]:
-    """Grid column → (side, field). Each (side, field) goes to the first column that claims it."""
+def map_columns(
+    labels: list[list[str]], slug: str, *, two_sided: bool, printed: list[list[str]] | None = None
+) -> dict[int, ColumnKey]:
+    """Grid column → (side, field). Each (side, field) goes to the first column that claims it.
+
+    A 类 / 款 / 项 column becomes a code part; a labelled column no rule claims, or a second
+    column claiming a taken field, is kept as ``extra:<printed header>`` (never dropped). In a
+    two-sided table a second group of columns on one side (支出: 功能分类 | 支出用途) is side
+    ``expenditure#2``.
+    """
     mapping: dict[int, ColumnKey] = {}
     taken: set[ColumnKey] = set()
     items_seen = 0
+    printed = printed or labels
+    fields = [field_for(column, slug) for column in labels]
+    amounts = [c for c, name in enumerate(fields)
+               if name is None and labels[c] and is_single_amount(labels[c][-1])]
+    if "total" not in fields and len(amounts) == 1 and not two_sided:
+        fields[amounts[0]] = "total"  # 金额 / 本年预算数 in a one-amount table
     for c, column in enumerate(labels):
-        name = field_for(column, slug)
+        name = fields[c]
+        part = code_part_for(column) if name is None else None
+        if part is not None:
+            mapping[c] = (None, f"{CODE_PART}{part}")
+            continue
         if name is None:
+            if column:
+                mapping[c] = (side_for(column) if two_sided else None, EXTRA + extra_key(printed[c]))
             continue
         side = None
         if two_sided:
@@ -97,8 +152,24 @@ def map_columns(labels: list[list[str]], slug: str, *, two_sided: bool) -> dict[
                         items_seen += 1
                     side = "revenue" if items_seen <= 1 else "expenditure"
         key = (side, name)
+        n = 1
+        while two_sided and side is not None and key in taken:
+            n += 1
+            key = (f"{side}#{n}", name)
         if key in taken:
+            mapping[c] = (side, EXTRA + extra_key(printed[c]))
             continue
         taken.add(key)
         mapping[c] = key
     return mapping
+
+
+def extra_key(printed: list[str]) -> str:
+    """The printed header of a column the dictionary does not name: its lowest label,
+    with the one above when the lowest is a generic 小计 / 合计."""
+    if not printed:
+        return ""
+    lowest = compact(printed[-1])
+    if len(printed) > 1 and label_key(lowest) in ("小计", "合计", "金额"):
+        return compact(printed[-2]) + lowest
+    return lowest

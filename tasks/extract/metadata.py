@@ -7,16 +7,21 @@ Read from the lines around the tables (the department line ``901 XX局``, ``预�
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 
-from budget_etl.contract import STANDARD_TABLES
+from budget_etl.contract import OTHER_TABLE, STANDARD_TABLES
+from budget_etl.vocabulary import load
+from tasks.extract.notes import empty_note_in
 from tasks.extract.pages import TextLine
 from tasks.extract.segment import TableBlock
 from tasks.extract.text import clean_cjk_digits, compact
 
 _YEAR_LINE = re.compile(r"预算年度[：:]?(\d{4})")
-_YEAR_TITLE = re.compile(r"(\d{4})年(?:度)?部门预算")
-_UNIT = re.compile(r"(?:金额)?单位[：:]([^\s，,;；)）]+)")
+_YEAR_TITLE = re.compile(r"(\d{4})年(?:度)?(?:区级|省级|市级|县级)?(?:部门|单位|预算单位)?(?:预算|财务收支)")
+_YEAR_ANY = re.compile(r"((?:19|20)\d{2})年")
+_UNIT = re.compile(r"(?:金额)?单位[：:]((?:千|万|百万|亿)?元)")
 _CODE_NAME = re.compile(r"^(?P<code>\d{3,})?[-_—]?(?P<name>[^\d：:\s].*)$")
 _LABELLED_NAME = re.compile(r"^(?:编制|预算)?(?:部门|单位)(?:名称)?[：:](?P<name>\S+)$")
 _NOT_NAME = re.compile(r"预算年度|单位[：:]|截止|日期|时间|编制|审核|绩效目标|^注|^表")
@@ -103,6 +108,7 @@ def _continues(above: TextLine, below: TextLine) -> bool:
 
 
 def budget_year(blocks: list[TableBlock], lines: list[TextLine]) -> int | None:
+    """预算年度 line, else the cover / a title (2025年部门预算 …), else a year in a table title."""
     for line in lines:
         match = _YEAR_LINE.search(compact(line.text))
         if match:
@@ -111,7 +117,67 @@ def budget_year(blocks: list[TableBlock], lines: list[TextLine]) -> int | None:
         match = _YEAR_TITLE.search(compact(line.text))
         if match:
             return int(match.group(1))
+    years = Counter(int(m.group(1)) for b in blocks if (m := _YEAR_ANY.search(compact(b.match.title))))
+    return years.most_common(1)[0][0] if years else None
+
+
+@cache
+def _tables_vocabulary() -> dict:
+    return load("tables")
+
+
+def table_unit(block: TableBlock) -> str | None:
+    """The 单位：元 / 万元 the table prints in its caption lines (None: the document's default)."""
+    return money_unit(block.context)
+
+
+def document_unit(table_units: list[str | None], lines: list[TextLine]) -> str | None:
+    """The unit most tables print; a document whose tables print none: the first 单位 line."""
+    units = Counter(u for u in table_units if u)
+    return units.most_common(1)[0][0] if units else money_unit(lines)
+
+
+def empty_note(block: TableBlock, row_notes: list[str]) -> str | None:
+    """A printed note saying the table is empty on purpose (空表列示 / 本表无数据 …)."""
+    for text in [*row_notes, *(ln.text for ln in block.trailing), *(ln.text for ln in block.context)]:
+        note = empty_note_in(text)
+        if note:
+            return note
     return None
+
+
+def scope(blocks: list[TableBlock], lines: list[TextLine]) -> str | None:
+    """部门预算 → ``department``, 单位预算 → ``unit``, from the cover, contents and titles."""
+    words = _tables_vocabulary()["scope"]
+    pages = sorted({ln.page for ln in lines})
+    cover = [compact(ln.text) for ln in lines if pages and ln.page == pages[0]][:40]
+    titles = [compact(b.match.title) for b in blocks]
+    first_pages = [compact(ln.text) for ln in lines if ln.page in pages[:3]][:120]
+    for texts in (cover, titles, first_pages):
+        for name in ("department", "unit"):  # a 部门预算 may list its 预算单位; a 单位预算 is no 部门预算
+            if any(w in t for t in texts for w in words[name]):
+                return name
+    for block in blocks:  # the 部门：XX line of a table caption
+        if any(compact(ln.text).startswith(("部门：", "部门:")) for ln in block.context):
+            return "department"
+    return None
+
+
+def not_budget_reason(blocks: list[TableBlock], lines: list[TextLine]) -> str | None:
+    """The reason code of a budget document that is not a budget (部门决算 → ``final_accounts``)."""
+    first_page = min((ln.page for ln in lines), default=1)
+    cover = [compact(ln.text) for ln in lines if ln.page == first_page][:40]
+    titles = [compact(b.match.title) for b in blocks]
+    for reason, patterns in _tables_vocabulary()["not_budgets"].items():
+        on_cover = any(p in t for t in cover for p in patterns)
+        in_titles = sum(any(p in t for p in patterns) for t in titles)
+        if on_cover or (titles and in_titles * 2 >= len(titles)):
+            return reason
+    return None
+
+
+def is_typed(block: TableBlock) -> bool:
+    return block.match.slug != OTHER_TABLE
 
 
 def money_unit(lines: list[TextLine]) -> str | None:

@@ -115,6 +115,7 @@ def read_page(page: Any, settings: ExtractSettings) -> PageContent:
     content.image_count = len(page.images)
     if not chars:
         return content
+    page = without_invisible_fills(page)
     tables = page.find_tables(settings.table_settings)
     frames = missing_frames(page.edges, [t.bbox for t in tables], settings.frame_tolerance, chars)
     if frames:  # grids printed without their outer border: close them and look again
@@ -133,6 +134,33 @@ def read_page(page: Any, settings: ExtractSettings) -> PageContent:
         )
     content.lines = group_lines(outside, content.number, settings)
     return content
+
+
+def without_invisible_fills(page: Any) -> Any:
+    """The page without white, unstroked filled rectangles: cell backgrounds, not rulings.
+
+    Word 2007 draws every cell's padding as a white box beside thin black ones; taken as
+    rulings they split one grid into many thin rows and columns (18-column fragments).
+    """
+    if not any(_is_invisible_fill(r) for r in page.rects):
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "rect" or not _is_invisible_fill(obj))
+
+
+def _is_invisible_fill(rect: dict[str, Any]) -> bool:
+    if not rect.get("fill") or rect.get("stroke"):
+        return False
+    color = rect.get("non_stroking_color")
+    if isinstance(color, (int, float)):
+        color = (color,)
+    if not isinstance(color, (tuple, list)) or not color:
+        return False
+    values = [float(v) for v in color if isinstance(v, (int, float))]
+    if len(values) != len(color):
+        return False
+    if len(values) == 4:  # CMYK: white is no ink
+        return max(values) <= 0.01
+    return min(values) >= 0.99
 
 
 def missing_frames(

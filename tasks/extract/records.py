@@ -7,63 +7,168 @@ record per filled side of a row. Every record carries lineage: ``pages`` and ``b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from budget_etl.contract import TABLE_TYPES, TWO_SIDED
-from tasks.extract.numbers import parse_amount_or_none, parse_int
-from tasks.extract.stitch import DataRow
+from tasks.extract.header import CODE_PART, EXTRA
+from tasks.extract.numbers import is_number, parse_amount, parse_int
+from tasks.extract.stitch import HORIZONTAL_ITEM, DataRow
 from tasks.extract.text import clean_text, compact, optional_text
 
 Record = dict[str, Any]
+
+
+@dataclass
+class CellProblem:
+    """An amount cell whose text is not a number: reported with its page and cell, never nulled."""
+
+    field: str
+    text: str
+    line_no: int | None
+    pages: list[int]
+    bbox: list[float]
+
+
+class AmountNotNumber(ValueError):
+    def __init__(self, name: str, raw: str) -> None:
+        super().__init__(f"{name}: not an amount: {raw!r}")
+        self.name = name
+        self.raw = raw
 
 _INT_FIELDS = {"line_no"}
 _CODE_FIELDS = {"code"}
 _SIDES = ("revenue", "expenditure")
 
 
-def build_records(slug: str, rows: list[DataRow]) -> list[Record]:
+def build_records(slug: str, rows: list[DataRow], problems: list[CellProblem] | None = None) -> list[Record]:
+    """Records of a table type; amount cells that are not numbers go to ``problems``."""
+    problems = problems if problems is not None else []
     if slug in TWO_SIDED:
-        return [rec for row in rows for rec in two_sided_records(slug, row)]
+        return [rec for row in rows for rec in two_sided_records(slug, row, problems)]
     if slug == "government_procurement":
         return [rec for row in rows if (rec := procurement_record(row))]
-    return [one_sided_record(slug, row) for row in rows]
+    if any(k[1].startswith(HORIZONTAL_ITEM) for row in rows for k in row.values):
+        return [rec for row in rows for rec in horizontal_records(slug, row, problems)]
+    return [one_sided_record(slug, row, problems) for row in rows]
 
 
-def one_sided_record(slug: str, row: DataRow) -> Record:
+def one_sided_record(slug: str, row: DataRow, problems: list[CellProblem] | None = None) -> Record:
     fields = TABLE_TYPES[slug].fields
     amounts = set(TABLE_TYPES[slug].amount_fields) | ({"quantity"} if slug == "fixed_assets" else set())
     record: Record = {}
+    line_no = parse_int(row.values.get((None, "line_no")))
     for name in fields:
-        record[name] = typed_value(name, row.values.get((None, name)), amounts)
+        record[name] = _checked(name, row.values.get((None, name)), amounts, row, line_no, problems)
+    parts = sorted((k[1], v) for k, v in row.values.items() if k[1].startswith(CODE_PART))
+    if parts and record.get("code") is None and "code" in fields:
+        record["code"] = "".join(compact(v) for _, v in parts) or None
+    if (None, "group") in row.values:
+        group = optional_text(row.values[(None, "group")])
+        if record.get("name") is None:
+            group, record["name"] = None, group
+        record["group"] = group
+    extra = extra_values(row, None, line_no, problems)
+    if extra:
+        record["extra"] = extra
     return with_lineage(record, row, None)
 
 
-def two_sided_records(slug: str, row: DataRow) -> list[Record]:
+def horizontal_records(slug: str, row: DataRow, problems: list[CellProblem]) -> list[Record]:
+    """One record per printed item of a horizontal row (三公: 合计 | 因公出国（境）费 | …)."""
     fields = TABLE_TYPES[slug].fields
-    amounts = set(TABLE_TYPES[slug].amount_fields)
-    line_no = parse_int(row.values.get((None, "line_no")))
     out = []
-    for side in _SIDES:
-        values = {name: typed_value(name, row.values.get((side, name)), amounts)
-                  for name in fields if name not in ("line_no", "side")}
-        if all(v is None for v in values.values()):
+    for key, raw in row.values.items():
+        if not key[1].startswith(HORIZONTAL_ITEM):
             continue
-        record: Record = {"line_no": line_no, "side": side, **values}
-        out.append(with_lineage(record, row, side))
+        record: Record = dict.fromkeys(fields)
+        record["item"] = key[1][len(HORIZONTAL_ITEM):]
+        record["total"] = _checked("total", raw, {"total"}, row, None, problems)
+        record["pages"] = list(row.pages)
+        record["bbox"] = row.cells.get(key, row.bbox)
+        out.append(record)
     return out
 
 
+def two_sided_records(slug: str, row: DataRow, problems: list[CellProblem] | None = None) -> list[Record]:
+    """One record per filled side; a second column group on one side (支出用途) is its own record."""
+    fields = TABLE_TYPES[slug].fields
+    amounts = set(TABLE_TYPES[slug].amount_fields)
+    line_no = parse_int(row.values.get((None, "line_no")))
+    groups = list(dict.fromkeys(k[0] for k in row.values if k[0] is not None))
+    out: list[Record] = []
+    for group in sorted(groups, key=_side_order):
+        side = group.split("#")[0]
+        values = {name: _checked(name, row.values.get((group, name)), amounts, row, line_no, problems)
+                  for name in fields if name not in ("line_no", "side")}
+        extra = extra_values(row, group, line_no, problems)
+        if all(v is None for v in values.values()) and not extra:
+            continue
+        previous = out[-1] if out else None
+        if (previous is not None and previous["side"] == side and values.get("item") is None
+                and all(previous.get(n) is None for n in values if n != "item")):
+            previous.update({n: v for n, v in values.items() if v is not None})  # a merged item cell
+            continue
+        record: Record = {"line_no": line_no, "side": side, **values}
+        if extra:
+            record["extra"] = extra
+        out.append(with_lineage(record, row, group))
+    return out
+
+
+def _side_order(group: str) -> tuple[int, str]:
+    side = group.split("#")[0]
+    return (_SIDES.index(side) if side in _SIDES else len(_SIDES), group)
+
+
+def extra_values(
+    row: DataRow, side: str | None, line_no: int | None, problems: list[CellProblem] | None
+) -> dict[str, Any]:
+    """Columns the dictionary does not name, by printed header: numbers as decimals, text as text."""
+    out: dict[str, Any] = {}
+    for (s, name), raw in row.values.items():
+        if s != side or not name.startswith(EXTRA):
+            continue
+        header = name[len(EXTRA):]
+        text = clean_text(raw)
+        if not text:
+            if header not in out:
+                out[header] = None
+            continue
+        out[header] = parse_amount(text) if is_number(text) else text
+    return {k: v for k, v in out.items() if k or v is not None}
+
+
+def _checked(
+    name: str, raw: str | None, amounts: set[str], row: DataRow, line_no: int | None,
+    problems: list[CellProblem] | None,
+) -> Any:
+    try:
+        return typed_value(name, raw, amounts)
+    except AmountNotNumber as exc:
+        if problems is not None:
+            bbox = next((b for (_, f), b in row.cells.items() if f == name), row.bbox)
+            problems.append(CellProblem(name, exc.raw, line_no, list(row.pages), bbox))
+        return None
+
+
 def procurement_record(row: DataRow) -> Record | None:
-    """The dictionary names no procurement fields yet: keep the filled cells by header."""
-    values = {f"col_{i}": clean_text(v) for i, v in enumerate(row.values.values()) if clean_text(v)}
-    return with_lineage(values, row, None) if values else None
+    """The dictionary names no procurement fields yet: every cell is kept under ``extra`` by header."""
+    extra = extra_values(row, None, None, None)
+    if not any(v is not None for v in extra.values()):
+        return None
+    return with_lineage({"extra": extra}, row, None)
 
 
 def typed_value(name: str, raw: str | None, amounts: set[str]) -> Any:
+    """A field's typed value; an amount cell that is not a number raises :class:`AmountNotNumber`."""
     if name in _INT_FIELDS:
         return parse_int(raw)
     if name in amounts:
-        return parse_amount_or_none(raw)
+        try:
+            return parse_amount(raw)
+        except ValueError as exc:
+            raise AmountNotNumber(name, clean_text(raw)) from exc
     if name in _CODE_FIELDS:
         return compact(raw) or None
     return optional_text(raw)

@@ -13,14 +13,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from budget_etl.contract import OTHER_TABLE
 from tasks.extract.pages import PageContent, RawTable, TextLine
 from tasks.extract.settings import ExtractSettings
 from tasks.extract.text import compact
-from tasks.extract.titles import TitleMatch, match_title
+from tasks.extract.titles import TitleMatch, is_marker, match_title
 
+_PUNCTUATION_ONLY = re.compile(r"^[“”\"'‘’「」『』]+$")
 _PARAGRAPH = re.compile(r"[。；;]|^第.{1,3}部分|^[一二三四五六七八九十]+、")
 #: page-header lines a spreadsheet export may print *inside* the ruled area, above the header
-_CAPTION_META = re.compile(r"预算年度|^(金额)?单位[：:]|截止|^\d{3,}(?![年月日号元万个人次%.])[^\d：:]+$")
+_CAPTION_META = re.compile(
+    r"预算年度|^(金额)?单位[：:]|截止|^\d{3,}(?![年月日号元万个人次%.])[^\d：:]+$|"
+    r"^(编制|预算)?(部门|单位)(名称)?[：:]"
+)
 
 
 @dataclass
@@ -31,6 +36,10 @@ class TableBlock:
     #: fragments not yet consumed by the extractor (it may drain them page by page)
     fragments: list[RawTable] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
+    #: lines printed after the table, before the next title or paragraph (注：本表为空表 …)
+    trailing: list[TextLine] = field(default_factory=list)
+    #: every fragment's grid is kept for an ``other`` table (its rows are output as printed)
+    kept: list[RawTable] = field(default_factory=list)
 
     def add_fragment(self, table: RawTable) -> None:
         self.fragments.append(table)
@@ -48,6 +57,8 @@ class BlockFinder:
     _pending: TableBlock | None = None
     _current: TableBlock | None = None
     _prev_line: TextLine | None = None
+    #: ruled tables seen, titled or not (a document with tables none recognised says so)
+    ruled_tables: int = 0
 
     def feed(self, page: PageContent) -> None:
         for item in page.items():
@@ -60,6 +71,7 @@ class BlockFinder:
         table = self._peel_captions(table)
         if table.n_rows == 0:
             return
+        self.ruled_tables += 1
         self._prev_line = None
         if self._pending is not None:
             block, self._pending = self._pending, None
@@ -71,11 +83,15 @@ class BlockFinder:
 
     def _take_line(self, line: TextLine) -> None:
         self.lines.append(line)
+        if _PUNCTUATION_ONLY.match(compact(line.text)):
+            return  # quote marks printed on a baseline of their own (“ ” of a “三公” title)
         match = match_title(line.text, max_chars=self.settings.max_title_chars)
         joined_with_prev = False
-        if match is None and self._prev_line is not None and self._wraps(self._prev_line, line):
-            match = match_title(self._prev_line.text + line.text, max_chars=self.settings.max_title_chars)
-            joined_with_prev = match is not None
+        weak = match is None or match.slug == OTHER_TABLE  # "支出预算表" may end a wrapped title
+        if weak and self._prev_line is not None and self._wraps(self._prev_line, line):
+            joined = match_title(self._prev_line.text + line.text, max_chars=self.settings.max_title_chars)
+            if joined is not None and (match is None or joined.slug != OTHER_TABLE):
+                match, joined_with_prev = joined, True
         if match is not None and not match.continued:
             if joined_with_prev and self._pending is not None and self._pending.context:
                 self._pending.context.pop()
@@ -90,32 +106,52 @@ class BlockFinder:
             self._pending = None  # a heading that mentions a table, followed by prose: no table here
         elif self._pending is not None:
             self._pending.context.append(line)
-        elif self._current is not None and _PARAGRAPH.search(compact(line.text)):
-            self._current = None
+        elif self._current is not None:
+            self._current.trailing.append(line)
+            if _PARAGRAPH.search(compact(line.text)):
+                self._current = None
         self._prev_line = line
 
     def _peel_captions(self, table: RawTable) -> RawTable:
-        """Title and page-header rows printed inside the table's top rows become lines again."""
+        """Title and page-header rows printed inside the table's top rows become lines again.
+
+        A spreadsheet export may print title, 公开表一 marker and the 部门 / 单位 line in the
+        table's first (merged) cell, one per line: each becomes a line of its own.
+        """
         k = 0
         while k < table.n_rows:
             texts = _row_texts(table, k)
             if not texts:
                 break
             joined = " ".join(texts)
+            parts = [p for p in texts[0].split("\n") if p.strip()] if len(texts) == 1 else []
             is_title = len(texts) == 1 and match_title(joined, max_chars=self.settings.max_title_chars)
+            stacked = len(parts) > 1 and self._is_caption_stack(parts)
             first = table.grid[k][0] if table.n_cols else None
             starts_left = first is not None and bool(first.text.strip())  # captions start at the left edge
-            if not is_title and not (starts_left and all(_CAPTION_META.search(compact(t)) for t in texts)):
+            meta = starts_left and all(_CAPTION_META.search(compact(t)) or is_marker(t) for t in texts)
+            if not is_title and not stacked and not meta:
                 break
             top, bottom = table.row_bounds[k]
-            line = TextLine(page=table.page, text=joined, x0=table.bbox[0], x1=table.bbox[2], top=top,
-                            bottom=bottom, size=bottom - top, segments=texts)
-            self._take_line(line)
+            pieces = parts if stacked else [joined]
+            height = (bottom - top) / len(pieces)
+            for i, piece in enumerate(pieces):
+                segments = _split_segments(piece) if stacked else texts
+                self._take_line(TextLine(
+                    page=table.page, text=piece, x0=table.bbox[0], x1=table.bbox[2], top=top + i * height,
+                    bottom=top + (i + 1) * height, size=height, segments=segments,
+                ))
             k += 1
         if k == 0:
             return table
         return RawTable(page=table.page, bbox=(table.bbox[0], table.row_bounds[k - 1][1], *table.bbox[2:]),
                         grid=table.grid[k:], row_bounds=table.row_bounds[k:], col_bounds=table.col_bounds)
+
+    def _is_caption_stack(self, parts: list[str]) -> bool:
+        """Lines of one cell that are a title plus markers / 部门 / 单位 lines, nothing else."""
+        titles = [p for p in parts if match_title(p, max_chars=self.settings.max_title_chars)]
+        rest = [p for p in parts if p not in titles]
+        return len(titles) == 1 and all(is_marker(p) or _CAPTION_META.search(compact(p)) for p in rest)
 
     def _wraps(self, first: TextLine, second: TextLine) -> bool:
         return (
@@ -123,6 +159,12 @@ class BlockFinder:
             and 0 <= second.top - first.bottom <= self.settings.title_wrap_gap * max(first.size, second.size)
             and match_title(first.text, max_chars=self.settings.max_title_chars) is None
         )
+
+
+def _split_segments(text: str) -> list[str]:
+    """``部门：XX局    单位：万元`` → its parts (a wide run of spaces separates them)."""
+    parts = [p.strip() for p in re.split(r"\s{2,}|\t|(?=(?:金额)?单位[：:][^\s]{0,3}元)", text)]
+    return [p for p in parts if p]
 
 
 def _row_texts(table: RawTable, r: int) -> list[str]:

@@ -11,13 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tasks.extract.header import (
+    EXTRA,
     ColumnKey,
     column_labels,
     count_header_rows,
     is_numbering_row,
     map_columns,
 )
+from tasks.extract.notes import is_note_row
 from tasks.extract.pages import RawTable
+from tasks.extract.text import compact, label_key
+
+#: field-name prefix of one item of a horizontal table (三公 printed as one row of items)
+HORIZONTAL_ITEM = "hitem:"
 
 
 @dataclass
@@ -51,18 +57,39 @@ class Stitcher:
         self.rows: list[DataRow] = []
         self.mapping: dict[int, ColumnKey] = {}
         self.previous: RawTable | None = None
+        #: body rows read while no header was understood: (page, row bbox, first cell text)
+        self.unread: list[tuple[int, list[float], str]] = []
+        self.header_seen = False
+        #: amount cells whose text is not a number (filled in by the record builder)
+        self.problems: list = []
+        #: empty-table notes printed as a body row (本表无数据)
+        self.notes: list[str] = []
 
     def add(self, table: RawTable) -> None:
         header_rows = count_header_rows(table, self.slug)
         labels = column_labels(table, header_rows)
-        own = map_columns(labels, self.slug, two_sided=self.two_sided) if header_rows else {}
+        printed = column_labels(table, header_rows, key=compact)
+        own = map_columns(labels, self.slug, two_sided=self.two_sided, printed=printed) if header_rows else {}
         if own:
+            own = pair_two_level_names(own, labels, table, header_rows)
+            if self.slug == "three_public_expenditure" and (None, "item") not in own.values():
+                own = horizontal_items(labels, printed)
             self.mapping = own
+            self.header_seen = True
         elif self.previous is not None and table.n_cols != self.previous.n_cols:
             self.mapping = remap_by_position(self.mapping, self.previous, table)
         at_break = self.previous is not None
         for r in range(header_rows, table.n_rows):
             if is_numbering_row(table, r):
+                continue
+            texts = [c.text for c in table.grid[r] if c is not None and c.text.strip()]
+            note = is_note_row(texts)
+            if note:
+                self.notes.append(note)
+                continue
+            if not self.mapping:
+                if texts:
+                    self.unread.append((table.page, table.row_bbox(r), texts[0]))
                 continue
             row = read_row(table, r, self.mapping, keep_cells=self.two_sided)
             if row.blank():
@@ -81,6 +108,43 @@ class Stitcher:
         """Rows no page break can still change (all but the last), handed over and forgotten."""
         settled, self.rows = self.rows[:-1], self.rows[-1:]
         return settled
+
+
+def pair_two_level_names(
+    mapping: dict[int, ColumnKey], labels: list[list[str]], table: RawTable, header_rows: int
+) -> dict[int, ColumnKey]:
+    """A name header over two columns (merged, or with an empty neighbour): a two-level list.
+
+    The left column is the ``group`` (一般公共预算资金, a merged cell down the rows), the right
+    one the ``name`` (小计, 公共财政拨款资金 …).
+    """
+    for c, key in list(mapping.items()):
+        if key != (None, "name") or c + 1 >= table.n_cols:
+            continue
+        right = mapping.get(c + 1)
+        same_header = header_rows > 0 and table.grid[header_rows - 1][c] is table.grid[header_rows - 1][c + 1]
+        unlabelled = not labels[c + 1]
+        if (right is None and unlabelled) or (same_header and (right is None or right[1].startswith(EXTRA))):
+            mapping[c] = (None, "group")
+            mapping[c + 1] = (None, "name")
+        break
+    return mapping
+
+
+def horizontal_items(labels: list[list[str]], printed: list[list[str]]) -> dict[int, ColumnKey]:
+    """三公 printed as one row of items (合计 | 因公出国（境）费 | …): each column is an item.
+
+    The item is the column's lowest printed header; a 小计 is named by the header above it.
+    """
+    mapping: dict[int, ColumnKey] = {}
+    for c, column in enumerate(printed):
+        if not column:
+            continue
+        name = column[-1]
+        if len(column) > 1 and label_key(labels[c][-1]) == "小计":
+            name = column[-2]
+        mapping[c] = (None, HORIZONTAL_ITEM + name)
+    return mapping
 
 
 def read_row(table: RawTable, r: int, mapping: dict[int, ColumnKey], *, keep_cells: bool = True) -> DataRow:

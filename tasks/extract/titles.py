@@ -1,35 +1,34 @@
 """Recognise a table title line and say which table type it announces.
 
-Titles are matched by the data dictionary's "title contains" text, after stripping
-numbering (``3.`` / ``3、`` / ``（三）``), spaces and quote marks. A line must *end* with
-the title text, so a table-of-contents entry (title + leader dots + page number) or a
-sentence that mentions a table is not mistaken for one.
+Titles are matched by meaning: the wordings of each type are data
+(``budget_etl/vocabulary/tables.yaml``). A line is cleaned of numbering (``3.`` / ``3、`` /
+``（三）``), table markers (表1 / 附表1 / 公开表一 / 公开01表：), a leading year (2025年度),
+spaces, quotes, punctuation and a trailing bracketed qualifier (（功能科目）), and must then
+*end* with one of a type's wordings — longest first, so 财政拨款收支总表 is not 收支总表. A
+table-of-contents entry (title + leader dots + page number) or a sentence that mentions a
+table is not a title. A short heading that ends with 表 but names no known type is an
+``other`` title: its table is kept as printed, never glued onto a neighbour.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from budget_etl.contract import TABLE_TYPES
+from budget_etl.contract import OTHER_TABLE
+from budget_etl.vocabulary import load
 from tasks.extract.text import clean_cjk_digits, compact, label_key
 
 _NUMBERING = re.compile(
     r"^(?:第?(?P<num>\d+)[、.．:：)）]|[（(](?P<paren>[0-9一二三四五六七八九十]+)[)）]|"
     r"[一二三四五六七八九十]+、)"
 )
-#: "表9" / "附表1：" / "附表五 " before a standard table's title: numbering, not part of the title
-_TABLE_NUMBER = re.compile(r"^附?表\s*[0-9一二三四五六七八九十]+\s*[：:、.．\-—]?\s*")
 _CONTINUED = re.compile(r"[（(]?续表?[)）]?$")
 _LEADERS = re.compile(r"\.{3,}|…|·{3,}")
 _SENTENCE = re.compile(r"[。；;，,]")
-
-#: most specific first: "…基本支出表" before "…支出表", "财政拨款收支总表" before "收支总表"
-_KEYS: list[tuple[str, str]] = sorted(
-    ((slug, label_key(t.title)) for slug, t in TABLE_TYPES.items()),
-    key=lambda item: len(item[1]),
-    reverse=True,
-)
+_YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
+_TRAILING_QUALIFIER = re.compile(r"[（(][^（）()]{1,12}[)）]$")
 
 
 @dataclass(frozen=True)
@@ -40,19 +39,90 @@ class TitleMatch:
     continued: bool = False
 
 
+@cache
+def _vocabulary() -> dict:
+    return load("tables")
+
+
+@cache
+def _title_keys() -> list[tuple[str, str]]:
+    """(slug, wording key), longest wording first."""
+    keys = [
+        (slug, label_key(wording))
+        for slug, spec in _vocabulary()["types"].items()
+        for wording in spec["titles"]
+    ]
+    return sorted(keys, key=lambda item: len(item[1]), reverse=True)
+
+
+@cache
+def _markers() -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in _vocabulary()["title_markers"]]
+
+
+def strip_markers(text: str) -> str:
+    """``公开表一`` / ``表1：`` / ``附表五`` at the start of a title: numbering, not title."""
+    stripped = compact(text)
+    for pattern in _markers():
+        match = pattern.match(stripped)
+        if match and match.end() < len(stripped):
+            return stripped[match.end():]
+    return stripped
+
+
+def is_marker(text: str) -> bool:
+    """A line that is only a table marker (``公开表一``, ``表三``)."""
+    stripped = compact(text)
+    return bool(stripped) and any((m := p.match(stripped)) and m.end() == len(stripped) for p in _markers())
+
+
 def match_title(line: str, *, max_chars: int = 90) -> TitleMatch | None:
     """The table type a title line announces, or ``None`` if the line is not a title."""
     text = compact(line)
     if not text or len(text) > max_chars or _LEADERS.search(text) or _SENTENCE.search(text):
         return None
     seq, body = split_numbering(text)
+    body = strip_markers(body)
     continued = bool(_CONTINUED.search(body))
-    key = label_key(_CONTINUED.sub("", body))
-    for slug, title_key in _KEYS:
-        if key.endswith(title_key):
-            return TitleMatch(slug=slug, title=clean_cjk_digits(_strip_numbering(line)), seq=seq,
-                              continued=continued)
+    body = _YEAR.sub("", _CONTINUED.sub("", body))
+    keys = [label_key(body)]
+    unqualified = _TRAILING_QUALIFIER.sub("", body)
+    if unqualified != body:
+        keys.append(label_key(unqualified))
+    for key in keys:
+        for slug, title_key in _title_keys():
+            if key.endswith(title_key):
+                return TitleMatch(slug=slug, title=clean_title(line), seq=seq, continued=continued)
+    if _is_other_title(keys[-1]):
+        return TitleMatch(slug=OTHER_TABLE, title=clean_title(line), seq=seq, continued=continued)
     return None
+
+
+def _is_other_title(key: str) -> bool:
+    vocab = _vocabulary()
+    if not key or len(key) > vocab["other_title_max_chars"] or key.isdigit():
+        return False
+    if not any(key.endswith(ending) for ending in vocab["other_title_endings"]):
+        return False
+    return len(key) >= 4 and not key.startswith("附表")
+
+
+def clean_title(line: str) -> str:
+    """The title as printed, without numbering and table markers."""
+    stripped = line.strip()
+    match = _NUMBERING.match(compact(stripped))
+    if match and not _markers()[0].match(compact(stripped)):
+        stripped = compact(stripped)[match.end():]
+    return clean_cjk_digits(_strip_marker_prefix(stripped))
+
+
+def _strip_marker_prefix(text: str) -> str:
+    compacted = compact(text)
+    stripped = strip_markers(compacted)
+    if stripped == compacted:
+        return text.strip()
+    # keep the printed spacing of what follows the marker
+    return stripped
 
 
 def split_numbering(text: str) -> tuple[int | None, str]:
@@ -62,9 +132,3 @@ def split_numbering(text: str) -> tuple[int | None, str]:
         return None, text
     num = match.group("num")
     return (int(num) if num else None), text[match.end():]
-
-
-def _strip_numbering(line: str) -> str:
-    stripped = _TABLE_NUMBER.sub("", line.strip())
-    match = _NUMBERING.match(stripped)
-    return stripped[match.end():].strip() if match else stripped
