@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from budget_etl.settings import Settings
+from budget_etl.settings import Settings, use_settings
 
 if TYPE_CHECKING:
     from flows.outcomes import RunSummary
@@ -180,7 +180,8 @@ def run_demo(settings: Settings, *, samples_dir: Path = SAMPLES_DIR) -> DemoRepo
 
     with serve_site(site, settings.demo_port) as base_url:
         sources = write_sources(SOURCES_TEMPLATE, base_url, data_dir / "demo" / "sources.yaml")
-        summary = ingest(sources_file=str(sources), settings=settings)
+        with use_settings(settings):
+            summary = ingest(sources_file=str(sources))
     return DemoReport(
         summary=summary,
         site_url=base_url,

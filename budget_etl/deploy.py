@@ -5,6 +5,10 @@ Prefect 3.8 server under FastAPI 0.154 the CLI creates the first deployment and 
 follow-up request (it sends ``"limit": null``, which that server rejects), so this reads the same
 file and creates every deployment with the client calls the CLI would make, plus the work pool
 when it is missing. The YAML stays the single description of the deployments.
+
+The run form shows only the flow's own parameters (no ``settings``: flows read them from the
+worker's environment) with their docstring descriptions, and the server enforces that schema:
+a run that passes any other parameter is rejected before it reaches a worker.
 """
 
 from __future__ import annotations
@@ -30,6 +34,11 @@ def read_prefect_file(path: Path) -> dict[str, Any]:
     if not isinstance(config, dict) or not config.get("deployments"):
         raise ValueError(f"{path} has no deployments")
     return config
+
+
+def form_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The deployment's parameter schema, closed: a parameter the form does not show is refused."""
+    return {**schema, "additionalProperties": False}
 
 
 def apply_prefect_file(
@@ -69,7 +78,8 @@ def apply_prefect_file(
                 description=spec.get("description"),
                 tags=spec.get("tags") or [],
                 parameters=spec.get("parameters") or {},
-                parameter_openapi_schema=parameter_schema(flow.fn).model_dump_for_openapi(),
+                parameter_openapi_schema=form_schema(parameter_schema(flow.fn).model_dump_for_openapi()),
+                enforce_parameter_schema=True,
                 schedules=schedules,
                 concurrency_limit=spec.get("concurrency_limit"),
                 work_pool_name=pool.get("name"),

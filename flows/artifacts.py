@@ -1,15 +1,18 @@
-"""What a run shows in the Prefect UI: summary, per-document review reports, the queue, progress.
+"""What a run shows in the Prefect UI: summary, per-item review reports, the queue, progress.
 
 The markdown and table builders are pure functions (tested without Prefect); ``publish_*``
 hand their output to ``prefect.artifacts``. Artifact keys are stable (``ingest-summary``,
-``review-queue``, ``review-<sha>``) so the UI's Artifacts page shows each one's history across runs.
+``review-queue``, ``review-item-<id>``) so the UI's Artifacts page shows each one's history
+across runs, and a resolved or waived item's latest version says so. Links point at the review
+web app (``BUDGET_ETL_REVIEW_BASE_URL`` + ``/items/<id>``), never at a path on a worker's disk.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -30,8 +33,19 @@ def artifact_key(*parts: str) -> str:
     return key[:120].strip("-") or "artifact"
 
 
+#: what an artifact says instead of a worker-disk path when the review web app's URL is unknown
+NO_REVIEW_APP = "review web app not configured (set `BUDGET_ETL_REVIEW_BASE_URL`, see `budget-etl serve`)"
+
+
+def item_key(item_id: int) -> str:
+    """The artifact key of one review item: every attempt, the resolution or the waive updates it."""
+    return artifact_key("review-item", str(item_id))
+
+
 def review_key(outcome: DocumentOutcome) -> str:
-    """One artifact key per file (or per URL when nothing was fetched), so a retry updates the same report."""
+    """The item's key; per file (or per URL) only when the item could not even be queued."""
+    if outcome.review_item_id is not None:
+        return item_key(outcome.review_item_id)
     if outcome.sha256:
         return artifact_key("review", outcome.sha256[:16])
     digest = hashlib.sha256((outcome.source_url or "").encode()).hexdigest()[:16]
@@ -67,7 +81,17 @@ def queue_rows(items: Sequence[ReviewSummary]) -> list[dict[str, Any]]:
     ]
 
 
-def review_markdown(outcome: DocumentOutcome, findings: Sequence[Finding]) -> str:
+def item_links(item_id: int | None, base_url: str | None) -> dict[str, str]:
+    """Review-app URLs of an item (page, raw file, HTML report); empty when no app is configured."""
+    if item_id is None or not base_url:
+        return {}
+    root = f"{base_url.rstrip('/')}/items/{item_id}"
+    return {"item": root, "raw": f"{root}/raw", "report": f"{root}/report"}
+
+
+def review_markdown(
+    outcome: DocumentOutcome, findings: Sequence[Finding], base_url: str | None = None
+) -> str:
     """The page a reviewer opens from the UI: why it is in review, the evidence, where things are."""
     title = outcome.department_name or outcome.source_url or outcome.sha256 or "document"
     year = f" ({outcome.budget_year})" if outcome.budget_year else ""
@@ -81,10 +105,7 @@ def review_markdown(outcome: DocumentOutcome, findings: Sequence[Finding]) -> st
         "",
         "## Links",
         "",
-        f"- Source: {_link(outcome.source_url)}",
-        f"- Raw file: `{outcome.raw_uri or 'not stored'}`"
-        + (f" (sha256 `{outcome.sha256}`)" if outcome.sha256 else ""),
-        f"- Validation report: `{outcome.report_uri or 'none'}`",
+        *_link_lines(outcome, base_url),
         "",
     ]
     errors = [f for f in findings if f.severity is Severity.ERROR]
@@ -118,8 +139,66 @@ def _findings_table(findings: Sequence[Finding]) -> list[str]:
     return rows
 
 
+def _link_lines(outcome: DocumentOutcome, base_url: str | None) -> list[str]:
+    links = item_links(outcome.review_item_id, base_url)
+    lines = [f"- Source: {_link(outcome.source_url)}"]
+    if not links:
+        return [*lines, f"- Review item, raw file and validation report: {NO_REVIEW_APP}"]
+    lines.append(f"- Review item: [{links['item']}]({links['item']})")
+    if outcome.sha256:
+        lines.append(f"- Raw file: [{links['raw']}]({links['raw']}) (sha256 `{outcome.sha256}`)")
+    else:
+        lines.append("- Raw file: none (nothing was downloaded)")
+    if outcome.report_uri:
+        lines.append(f"- Validation report: [{links['report']}]({links['report']})")
+    return lines
+
+
+def closed_markdown(item: ReviewSummary, base_url: str | None = None, note: str | None = None) -> str:
+    """The item's report once it is resolved or waived: it no longer waits for anyone."""
+    title = item.department_name or item.source_url or item.sha256 or f"item {item.id}"
+    year = f" ({item.budget_year})" if item.budget_year else ""
+    links = item_links(item.id, base_url)
+    lines = [
+        f"# {item.status.capitalize()}: {title}{year}",
+        "",
+        f"**Review item:** #{item.id} · **Status:** `{item.status}` · **Attempts:** {item.attempts}",
+        "",
+        f"> {_one_line(note or _closed_note(item.status), 500)}",
+        "",
+        f"Was in review for `{item.stage}` / `{item.reason}`: {_one_line(item.message, 300)}",
+        "",
+        f"- Source: {_link(item.source_url)}",
+        f"- Review item: [{links['item']}]({links['item']})" if links else f"- Review item: {NO_REVIEW_APP}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _closed_note(status: str) -> str:
+    if status == "resolved":
+        return "A later run passed every stage; its records are stored. Nothing to do."
+    if status == "waived":
+        return "Accepted despite its findings by a person; its records appear in exports."
+    return f"The item is {status}."
+
+
+def format_value(value: object) -> str:
+    """A value as a person reads it: ``2.50`` not ``Decimal('2.50')``, lists joined, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, Mapping):
+        return "; ".join(f"{format_value(k)}: {format_value(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(format_value(v) for v in value)
+    return str(value)
+
+
 def _cell(value: object) -> str:
-    return "" if value is None else str(value)
+    return format_value(value)
 
 
 def _link(url: str | None) -> str:
@@ -143,14 +222,64 @@ def publish_summary(counts: Sequence[PublisherCounts], *, key: str, description:
     return create_table_artifact(summary_rows(counts), key=key, description=description)
 
 
-def publish_review_report(outcome: DocumentOutcome, findings: Sequence[Finding]) -> UUID:
-    """Publish why one document went to review, keyed by file so every attempt updates one artifact."""
+def publish_review_report(
+    outcome: DocumentOutcome, findings: Sequence[Finding], base_url: str | None = None
+) -> UUID:
+    """Publish why one document went to review, keyed by item so every attempt updates one artifact."""
+    from prefect.artifacts import create_markdown_artifact
+
+    item = f"#{outcome.review_item_id} " if outcome.review_item_id else ""
+    return create_markdown_artifact(
+        review_markdown(outcome, findings, base_url),
+        key=review_key(outcome),
+        description=f"In review {item}({outcome.reason}): {outcome.source_url or outcome.sha256}",
+    )
+
+
+def publish_item_closed(item: ReviewSummary, base_url: str | None = None, note: str | None = None) -> UUID:
+    """Publish the resolved/waived version of an item's report (same key: the old "why" is replaced)."""
     from prefect.artifacts import create_markdown_artifact
 
     return create_markdown_artifact(
-        review_markdown(outcome, findings),
-        key=review_key(outcome),
-        description=f"Why {outcome.source_url or outcome.sha256} is in review ({outcome.reason})",
+        closed_markdown(item, base_url, note),
+        key=item_key(item.id),
+        description=f"{item.status.capitalize()} #{item.id}: {item.source_url or item.sha256}",
+    )
+
+
+RETRY_COLUMNS = ("item", "document", "was", "outcome", "item_status", "attempts", "reason")
+
+#: one retried item: as it was, the run's outcome, as it is now (None if it could not be re-read)
+Retried = tuple[ReviewSummary, DocumentOutcome, "ReviewSummary | None"]
+
+
+def retry_rows(results: Sequence[Retried]) -> list[dict[str, Any]]:
+    """One row per retried item: what it was, what this run made of it, its status and attempts now."""
+    rows = []
+    for before, outcome, after in results:
+        now = after or before
+        rows.append({
+            "item": before.id,
+            "document": before.department_name or before.source_url or before.sha256 or "",
+            "was": f"{before.stage}/{before.reason}",
+            "outcome": outcome.status,
+            "item_status": now.status,
+            "attempts": now.attempts,
+            "reason": "" if outcome.status == "accepted" else f"{outcome.stage}/{outcome.reason}",
+        })
+    return rows
+
+
+def publish_retry_summary(
+    results: Sequence[Retried], *, description: str
+) -> UUID:
+    """The ``retry-summary`` table: each retried item with its new state (not just counts)."""
+    from prefect.artifacts import create_table_artifact
+
+    return create_table_artifact(
+        retry_rows(results) or [{"item": "", "outcome": "nothing to retry"}],
+        key="retry-summary",
+        description=description,
     )
 
 
@@ -165,24 +294,42 @@ def publish_review_queue(items: Sequence[ReviewSummary]) -> UUID:
     )
 
 
+def progress_text(done: int, total: int, current: str | None, *, working: bool) -> str:
+    """``3 of 12 documents done — now: <url>`` (the description the progress artifact shows)."""
+    text = f"{done} of {total} document{'s' if total != 1 else ''} done"
+    if current:
+        text += f" — {'now' if working else 'last'}: {current}"
+    return text
+
+
 class Progress:
-    """A progress artifact for long batches, updated as documents finish."""
+    """A progress artifact for long batches: n of N in its description, the current document too."""
 
     def __init__(self, total: int, *, key: str, description: str) -> None:
         from prefect.artifacts import create_progress_artifact
 
-        self.total = max(total, 1)
+        self.total = total
         self.done = 0
-        self._id = create_progress_artifact(0.0, key=key, description=description)
+        self.label = description
+        self._id = create_progress_artifact(
+            0.0, key=key, description=f"{description}: {progress_text(0, total, None, working=False)}"
+        )
 
-    def advance(self, steps: int = 1) -> None:
-        from prefect.artifacts import update_progress_artifact
+    def now(self, current: str) -> None:
+        """Say which document is being worked on (before its long part starts)."""
+        self._update(progress_text(self.done, self.total, current, working=True))
 
+    def advance(self, current: str | None = None, steps: int = 1) -> None:
         self.done += steps
-        update_progress_artifact(self._id, progress=min(100.0, 100.0 * self.done / self.total))
+        self._update(progress_text(self.done, self.total, current, working=False))
 
     def finish(self) -> None:
         """100 % at the end, also for a batch that found nothing to do."""
+        self.done = self.total
+        self._update(progress_text(self.total, self.total, None, working=False), final=True)
+
+    def _update(self, text: str, *, final: bool = False) -> None:
         from prefect.artifacts import update_progress_artifact
 
-        update_progress_artifact(self._id, progress=100.0)
+        share = 100.0 if final or not self.total else min(100.0, 100.0 * self.done / self.total)
+        update_progress_artifact(self._id, progress=share, description=f"{self.label}: {text}")

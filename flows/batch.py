@@ -23,17 +23,21 @@ def run_batch(
     run_one: Callable[[T, PublisherCounts], DocumentOutcome],
     *,
     publisher: str,
-    key: str,
+    key: str | None,
     description: str,
     settings: Settings,
 ) -> RunSummary:
-    """Run ``run_one`` on each input in order (a failure is an outcome, never an exception)."""
+    """Run ``run_one`` on each input in order (a failure is an outcome, never an exception).
+
+    ``key`` names the counts table artifact; None when the caller publishes its own summary.
+    """
     counts = PublisherCounts(publisher=publisher, discovered=len(inputs))
     summary = RunSummary(publishers=[counts])
     for value in inputs:
         outcome = run_one(value, counts)
         counts.count(outcome)
         summary.outcomes.append(outcome)
-    publish_summary(summary.publishers, key=key, description=description)
+    if key:
+        publish_summary(summary.publishers, key=key, description=description)
     publish_open_queue(settings)
     return summary

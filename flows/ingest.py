@@ -18,8 +18,8 @@ from budget_etl.errors import Stage
 from budget_etl.settings import Settings, get_settings
 from flows.artifacts import Progress, publish_summary
 from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
-from flows.process_document import BANNED_IN_NAMES, fetch_to_review, process_document, publish_open_queue
-from flows.states import error_of
+from flows.process_document import BANNED_IN_NAMES, fetch_to_review, publish_open_queue, run_document
+from flows.states import batch_state, error_of
 from tasks.fetch.intake import Discovery, FetchedDocument, ListingFailure
 from tasks.fetch.sources import Publisher, load_sources
 from tasks.fetch.task import discover_documents, fetch_document
@@ -44,10 +44,19 @@ def run_name() -> str:
 def ingest(
     sources_file: str | None = None,
     publishers: list[str] | None = None,
-    settings: Settings | None = None,
 ) -> RunSummary:
-    """Fetch and process every new document of the selected publishers (all by default)."""
-    settings = settings or get_settings()
+    """Fetch and process every new document of the selected publishers (all by default).
+
+    Ends ``Completed``, or ``Completed`` named ``Needs review`` with the counts and the first
+    failing URLs in its message. Settings (database, raw store, limits) come from the worker's
+    environment (``BUDGET_ETL_*``), never from the run form.
+
+    Args:
+        sources_file: YAML file of publishers, relative to the checkout (default: BUDGET_ETL_SOURCES_FILE,
+            else deployments/sources.yaml).
+        publishers: names of publishers in that file to ingest, e.g. ["some-bureau"]; empty for all.
+    """
+    settings = get_settings()
     selected = load_sources(Path(sources_file or settings.sources_file)).select(publishers)
     configured(prepare_database, settings)(settings)
 
@@ -69,7 +78,7 @@ def ingest(
     progress.finish()
     publish_summary(summary.publishers, key="ingest-summary", description=describe(summary))
     publish_open_queue(settings)
-    return summary
+    return batch_state(summary, "ingest")
 
 
 def discover(publisher: Publisher, settings: Settings) -> Discovery:
@@ -78,6 +87,9 @@ def discover(publisher: Publisher, settings: Settings) -> Discovery:
         state = configured(discover_documents, settings)(publisher, settings, return_state=True)
     if state.is_completed():
         return state.result()
+    partial = state.result(raise_on_failure=False)
+    if isinstance(partial, Discovery):  # some listings unreadable: the task run is red, the rest goes on
+        return partial
     error = error_of(state, Stage.FETCH)
     urls = (*publisher.listings, *publisher.documents)
     failures = tuple(ListingFailure(url, error) for url in urls)
@@ -102,8 +114,9 @@ def ingest_publisher(
             outcomes.append(fetch_to_review(link.url, error_of(state, Stage.FETCH), settings))
         else:
             fetched: FetchedDocument = state.result()
+            progress.now(link.url)
             outcomes.append(after_fetch(fetched, publisher, settings, counts))
-        progress.advance()
+        progress.advance(link.url)
     return outcomes
 
 
@@ -116,9 +129,9 @@ def after_fetch(
     if not fetched.needs_processing or fetched.sha256 is None:
         return DocumentOutcome(status="unchanged", source_url=fetched.url, sha256=fetched.sha256)
     counts.fetched += 1
-    return process_document(
+    return run_document(
         fetched.sha256, source_url=fetched.url, publisher=publisher.name, department=publisher.department,
-        year=publisher.year, settings=settings,
+        year=publisher.year,
     )
 
 

@@ -8,6 +8,7 @@ one bad document never stops a batch and never leaves half its records behind.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from prefect import flow
 from prefect.runtime import flow_run
@@ -16,24 +17,32 @@ from budget_etl.document import ExtractedDocument
 from budget_etl.errors import BudgetEtlError, Reason, Stage
 from budget_etl.findings import Finding, Severity, has_errors
 from budget_etl.settings import Settings, get_settings
-from flows.artifacts import publish_review_queue, publish_review_report
+from flows.artifacts import publish_item_closed, publish_review_queue, publish_review_report
 from flows.outcomes import DocumentOutcome
-from flows.states import ValidationFailed, error_of
+from flows.states import OUTCOME_TAGS, ValidationFailed, error_of, final_state, mark_run, outcome_of
 from tasks.extract.task import extract_tables
 from tasks.retry import configured
+from tasks.store.corrections import apply_reviewer_corrections
 from tasks.store.resources import raw_store_for
-from tasks.store.task import accept_document, open_reviews, send_to_review
+from tasks.store.task import accept_document, open_reviews, resolved_reviews, send_to_review
 from tasks.validate.task import validate_tables, write_report
 
 BANNED_IN_NAMES = str.maketrans({c: "-" for c in "/%&<>"})
 
 
-def run_name() -> str:
+def document_run_name(
+    publisher: str | None, department: str | None, year: object, sha256: str | None
+) -> str:
     """``<publisher>-<department>-<year>-<sha8>`` (unknown parts left out): what a person scans for."""
-    params = flow_run.parameters
-    parts = [params.get("publisher") or "manual", params.get("department"), params.get("year"),
-             str(params.get("sha256") or "")[:8]]
+    parts = [publisher or "manual", department, year, str(sha256 or "")[:8]]
     return "-".join(str(p) for p in parts if p).translate(BANNED_IN_NAMES)
+
+
+def run_name() -> str:
+    """The name a run starts with: from the sources file's department/year (the document renames it)."""
+    params = flow_run.parameters
+    return document_run_name(params.get("publisher"), params.get("department"), params.get("year"),
+                             params.get("sha256"))
 
 
 @flow(name="process-document", flow_run_name=run_name)
@@ -44,10 +53,34 @@ def process_document(
     department: str | None = None,
     year: int | None = None,
     refresh: bool = False,
-    settings: Settings | None = None,
+) -> Any:
+    """Extract, validate and store one file already in the raw store, or send it to review.
+
+    The run ends ``Completed``, ``Completed`` named ``In review`` (tag ``outcome:review``) or
+    ``Failed``; its result is the ``DocumentOutcome``. Settings come from the worker's environment.
+
+    Args:
+        sha256: sha256 of the file in the raw store (64 hex digits), e.g. from a review item.
+        source_url: where the file was published, for the record and the review report.
+        publisher: publisher name from the sources file (run name and `publisher:` tag).
+        department: department from the sources file; the run is renamed from the document itself.
+        year: budget year from the sources file; the run is renamed from the document itself.
+        refresh: ignore cached extraction/validation (after a code fix).
+    """
+    outcome = process_file(sha256, source_url, publisher, refresh, get_settings())
+    mark_run(add_tags=[OUTCOME_TAGS[outcome.status]] if outcome.status in OUTCOME_TAGS else [])
+    return final_state(outcome)
+
+
+def run_document(sha256: str, **options: Any) -> DocumentOutcome:
+    """Run ``process_document`` as a sub-flow and read its outcome from the final state (never raises)."""
+    return outcome_of(process_document(sha256, **options, return_state=True))
+
+
+def process_file(
+    sha256: str, source_url: str | None, publisher: str | None, refresh: bool, settings: Settings
 ) -> DocumentOutcome:
-    """Extract, validate and store one file already in the raw store (``refresh``: ignore cached work)."""
-    settings = settings or get_settings()
+    """Extract → validate → store, or the review queue; every failure becomes the outcome's reason."""
     cache: dict[str, object] = {"cache_expiration": timedelta(days=settings.cache_expiration_days)}
     if refresh:
         cache["refresh_cache"] = True
@@ -56,11 +89,18 @@ def process_document(
     if not extracted.is_completed():
         return to_review(sha256, source_url, error_of(extracted, Stage.EXTRACT), [], None, None, settings)
     doc: ExtractedDocument = extracted.result()
+    meta = doc.document
+    mark_run(name=document_run_name(publisher, meta.department_name, meta.budget_year, sha256))
+
+    corrected = configured(apply_reviewer_corrections, settings)(doc, settings, return_state=True)
+    if not corrected.is_completed():  # the stored (corrected) records stay as they are: doc not passed
+        return to_review(sha256, source_url, error_of(corrected, Stage.STORE), [], None, None, settings)
+    doc, correction_findings = corrected.result()
 
     validated = configured(validate_tables, settings, **cache)(doc, return_state=True)
     if not validated.is_completed():
         return to_review(sha256, source_url, error_of(validated, Stage.VALIDATE), [], None, doc, settings)
-    findings: list[Finding] = validated.result()
+    findings: list[Finding] = correction_findings + validated.result()
 
     reported = configured(write_report, settings)(doc, findings, settings, return_state=True)
     report_uri = reported.result() if reported.is_completed() else None
@@ -77,6 +117,7 @@ def process_document(
     if not stored.is_completed():
         failure = error_of(stored, Stage.STORE)
         return to_review(sha256, source_url, failure, findings, report_uri, doc, settings)
+    publish_resolved(stored.result(), settings)
     return outcome_for(
         "accepted", sha256, source_url, doc=doc, findings=findings, report_uri=report_uri,
         raw_uri=raw_uri_of(sha256, settings), version_id=stored.result(),
@@ -110,8 +151,16 @@ def to_review(
         raw_uri=raw_uri_of(sha256, settings), stage=error.stage.value, reason=error.reason.value,
         message=error.message, review_item_id=queued.result(),
     )
-    publish_review_report(outcome, findings)
+    publish_review_report(outcome, findings, settings.review_base_url)
     return outcome
+
+
+def publish_resolved(version_id: int, settings: Settings) -> None:
+    """Mark the reports of the items this version resolved as resolved (skipped if unreadable now)."""
+    resolved = configured(resolved_reviews, settings)(version_id, settings, return_state=True)
+    if resolved.is_completed():
+        for item in resolved.result():
+            publish_item_closed(item, settings.review_base_url)
 
 
 def raw_uri_of(sha256: str | None, settings: Settings) -> str | None:
@@ -156,7 +205,7 @@ def fetch_to_review(url: str, error: BudgetEtlError, settings: Settings) -> Docu
         message=error.message, review_item_id=item_id,
     )
     if item_id is not None:
-        publish_review_report(outcome, [])
+        publish_review_report(outcome, [], settings.review_base_url)
     return outcome
 
 

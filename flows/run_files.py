@@ -13,8 +13,8 @@ from budget_etl.errors import Stage
 from budget_etl.settings import Settings, get_settings
 from flows.batch import run_batch
 from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
-from flows.process_document import fetch_to_review, process_document
-from flows.states import error_of
+from flows.process_document import fetch_to_review, run_document
+from flows.states import batch_state, error_of
 from tasks.fetch.sources import is_http_url
 from tasks.fetch.task import fetch_document, store_local_file
 from tasks.retry import configured
@@ -28,11 +28,15 @@ def run_name() -> str:
 
 
 @flow(name="run-files", flow_run_name=run_name)
-def run_files(inputs: list[str], settings: Settings | None = None) -> RunSummary:
-    """Store and process each local path or http(s) URL; failures become review items."""
-    settings = settings or get_settings()
+def run_files(inputs: list[str]) -> RunSummary:
+    """Store and process each local path or http(s) URL; failures become review items.
+
+    Args:
+        inputs: local file paths (on the worker) and/or http(s) URLs of budget documents.
+    """
+    settings = get_settings()
     configured(prepare_database, settings)(settings)
-    return run_batch(
+    summary = run_batch(
         inputs,
         lambda value, counts: run_one(value, settings, counts),
         publisher="command line",
@@ -40,6 +44,7 @@ def run_files(inputs: list[str], settings: Settings | None = None) -> RunSummary
         description=f"Processed {len(inputs)} input(s)",
         settings=settings,
     )
+    return batch_state(summary, f"{len(inputs)} input(s)")
 
 
 def run_one(value: str, settings: Settings, counts: PublisherCounts) -> DocumentOutcome:
@@ -54,4 +59,4 @@ def run_one(value: str, settings: Settings, counts: PublisherCounts) -> Document
     if stored.error is not None:
         return fetch_to_review(stored.url, stored.error, settings)
     counts.fetched += 1
-    return process_document(stored.sha256, source_url=stored.url, publisher="cli", settings=settings)
+    return run_document(stored.sha256, source_url=stored.url, publisher="cli")

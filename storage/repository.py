@@ -511,6 +511,18 @@ class Repository:
             ),
         )
 
+    def record_request(self, item_id: int, *, action: str, actor: str, reason: str) -> None:
+        """Audit a person's request on an item (e.g. a retry from the web app) with their name."""
+
+        def work(session: Session) -> None:
+            item = find_item(session, item_id)
+            self._audit(
+                session, entity="review_item", entity_id=item.id, action=action, from_state=item.status,
+                to_state=item.status, reason=reason, actor=actor,
+            )
+
+        self._write(f"recording a request on review item {item_id}", work)
+
     def corrections(self, sha256: str, *, active_only: bool = False) -> list[CellCorrection]:
         """The file's corrections, oldest first (``active_only``: those applied to every new reading)."""
         with self._session(f"reading the corrections of {sha256}") as session:

@@ -188,6 +188,7 @@ def resolve_open_items(session: Session, meta: DocumentMeta, version_id: int, *,
     ).all()
     for item in items:
         item.status = "resolved"
+        item.attempts += 1  # the passing run was an attempt too (the item shows how many it took)
         item.version_id = version_id
         item.resolution = "a later run passed every stage"
         record_change(

@@ -7,12 +7,15 @@ is the one place that decides which is which.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from budget_etl.errors import BudgetEtlError
 from budget_etl.settings import Settings
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 def only_transient(_task: Any, _task_run: Any, state: Any) -> bool:
@@ -31,3 +34,31 @@ def configured(prefect_task: T, settings: Settings, **options: Any) -> T:
         retry_delay_seconds=settings.task_retry_delay_s,
         **options,
     )
+
+
+def expected_failure(error: BudgetEtlError) -> Any:
+    """A Prefect ``Failed`` state carrying the domain error: a red task run, logged as one line.
+
+    Raising would make Prefect log the whole traceback of an error the code expected (a 404, a
+    corrupt PDF); returning the state fails the task run just the same, keeps the error as its
+    result (``flows.states.error_of`` reads it back) and is still retried when transient.
+    """
+    from prefect.states import Failed
+
+    return Failed(message=f"{error.reason.value}: {error.message}", data=error)
+
+
+def expected_errors_as_failed(fn: Callable[P, T]) -> Callable[P, T]:
+    """Wrap a task body so a ``BudgetEtlError`` ends the run ``Failed`` without a traceback.
+
+    Put it under ``@task``; unexpected exceptions still raise (their traceback is wanted).
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except BudgetEtlError as error:
+            return expected_failure(error)
+
+    return wrapper

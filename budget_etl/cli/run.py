@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from budget_etl.cli.db import DbOption, JsonOption, repository_for
+from budget_etl.cli.db import DbOption, JsonOption
 from budget_etl.cli.output import EXIT_FINDINGS, EXIT_OK, emit_json, fail
 from budget_etl.cli.review import review_app
 from budget_etl.errors import BudgetEtlError, Reason, ReviewError
-from budget_etl.settings import Settings, get_settings
+from budget_etl.settings import Settings, get_settings, use_settings
 
 if TYPE_CHECKING:
     from flows.outcomes import DocumentOutcome, RunSummary
@@ -81,8 +81,8 @@ def run_command(
         check_inputs(inputs)
         from flows.run_files import run_files
 
-        summary = run_files(inputs=[str(Path(i).resolve()) if Path(i).is_file() else i for i in inputs],
-                            settings=settings_for(db))
+        with use_settings(settings_for(db)):
+            summary = run_files(inputs=[str(Path(i).resolve()) if Path(i).is_file() else i for i in inputs])
     except BudgetEtlError as exc:
         fail(exc, as_json=as_json)
     print_summary(summary, as_json=as_json)
@@ -99,12 +99,9 @@ def retry_command(
     try:
         if bool(item_ids) == all_open:
             raise ReviewError(Reason.INVALID_STATE, "give review item ids or --all (not both)")
-        with repository_for(db) as repository:  # its connections closed before the flow runs
-            for item_id in item_ids or []:
-                repository.get_review(item_id)  # unknown id → a clear error before any work
-        from flows.retry_reviews import retry_reviews
+        from budget_etl.review_actions import retry_items  # the web app's retry runs this too
 
-        summary = retry_reviews(item_ids=item_ids or None, settings=settings_for(db))
+        summary = retry_items(item_ids or None, settings_for(db))  # unknown ids fail before any work
     except BudgetEtlError as exc:
         fail(exc, as_json=as_json)
     print_summary(summary, as_json=as_json)

@@ -14,11 +14,12 @@ from budget_etl.findings import Finding
 from budget_etl.settings import Settings
 from storage.engine import describe_url
 from storage.repository import ReviewDetail, ReviewSummary
+from tasks.names import named
 from tasks.retry import only_transient
 from tasks.store.resources import repository_for
 
 
-@task(name="store accepted document", retry_condition_fn=only_transient)
+@task(name="store accepted document", task_run_name=named("accept"), retry_condition_fn=only_transient)
 def accept_document(
     doc: ExtractedDocument, findings: list[Finding], report_uri: str | None, settings: Settings
 ) -> int:
@@ -26,7 +27,7 @@ def accept_document(
     return repository_for(settings).accept_document(doc, findings, report_uri=report_uri)
 
 
-@task(name="send to review", retry_condition_fn=only_transient)
+@task(name="send to review", task_run_name=named("send to review"), retry_condition_fn=only_transient)
 def send_to_review(
     *,
     sha256: str | None,
@@ -78,3 +79,15 @@ def prepare_database(settings: Settings) -> str:
     url = settings.resolved_database_url()
     upgrade(url)
     return describe_url(url)
+
+
+@task(name="read publisher of source", retry_condition_fn=only_transient)
+def publisher_of_source(url: str | None, settings: Settings) -> str | None:
+    """The publisher a URL was discovered for (a retried sub-run keeps its ``publisher:`` tag)."""
+    return repository_for(settings).publisher_of(url)
+
+
+@task(name="read resolved review items", retry_condition_fn=only_transient)
+def resolved_reviews(version_id: int, settings: Settings) -> list[ReviewSummary]:
+    """The review items an accepted version closed, so their UI reports can say so."""
+    return repository_for(settings).reviews_resolved_by(version_id)

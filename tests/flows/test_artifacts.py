@@ -5,7 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from budget_etl.findings import Finding, Severity
-from flows.artifacts import artifact_key, queue_rows, review_key, review_markdown, summary_rows
+from flows.artifacts import (
+    NO_REVIEW_APP,
+    artifact_key,
+    closed_markdown,
+    format_value,
+    progress_text,
+    queue_rows,
+    retry_rows,
+    review_key,
+    review_markdown,
+    summary_rows,
+)
 from flows.outcomes import DocumentOutcome, PublisherCounts
 from storage.repository import ReviewSummary
 
@@ -25,14 +36,17 @@ def test_a_review_report_says_why_shows_the_evidence_and_how_to_retry():
         Finding("narrative.total", Severity.WARNING, "narrative says 11", pages=[2]),
     ]
 
-    text = review_markdown(IN_REVIEW, findings)
+    text = review_markdown(IN_REVIEW, findings, "http://review.example:8000/")
 
     assert "# In review: 某局 (2025)" in text
     assert "`validate`" in text and "`validation_errors`" in text and "#7" in text
     assert "| error | hierarchy.sum | expenditure_by_function | 3 | total | 9 | 10 | 5, 6 |" in text
     assert "| warning | narrative.total |" in text
     assert "[http://127.0.0.1:8000/a.pdf](http://127.0.0.1:8000/a.pdf)" in text
-    assert "/data/reports/abab.html" in text and "/data/raw/ab/abab.bin" in text
+    assert "(http://review.example:8000/items/7)" in text
+    assert "(http://review.example:8000/items/7/raw)" in text
+    assert "(http://review.example:8000/items/7/report)" in text
+    assert "/data/" not in text, "a worker-disk path is no link for an operator"
     assert "budget-etl review retry 7" in text and "item_ids: [7]" in text
 
 
@@ -65,7 +79,60 @@ def test_queue_rows_flatten_messages_for_the_table():
     assert (row["id"], row["reason"], row["attempts"]) == (1, "http_not_found", 2)
 
 
-def test_artifact_keys_are_lowercase_letters_digits_and_dashes():
+def test_without_a_review_app_the_report_says_so_instead_of_printing_worker_paths():
+    text = review_markdown(IN_REVIEW, [])
+
+    assert NO_REVIEW_APP in text
+    assert "/data/" not in text
+
+
+def test_finding_values_are_shown_as_values_not_python_reprs():
+    finding = Finding("projects.plan_order", Severity.ERROR, "m", expected=[Decimal("2.50"), Decimal("3")],
+                      actual={"合计": Decimal("1E+2")})
+
+    text = review_markdown(IN_REVIEW, [finding])
+
+    assert "| 2.50, 3 | 合计: 100 |" in text
+    assert "Decimal(" not in text
+    assert format_value(0.1) == "0.1" and format_value(None) == ""
+
+
+def test_artifact_keys_are_per_review_item_and_lowercase_letters_digits_and_dashes():
     assert artifact_key("Review", "AB_12/x") == "review-ab-12-x"
-    assert review_key(IN_REVIEW) == "review-abababababababab"
-    assert review_key(DocumentOutcome(status="failed", source_url="http://h/y.pdf")).startswith("review-url-")
+    assert review_key(IN_REVIEW) == "review-item-7"
+    not_queued = DocumentOutcome(status="failed", source_url="http://h/y.pdf")
+    assert review_key(not_queued).startswith("review-url-")
+
+
+def summary_of(item_id: int, status: str, attempts: int) -> ReviewSummary:
+    return ReviewSummary(item_id, status, "validate", "validation_errors", "2 check(s) failed", attempts,
+                         "ab" * 32, "http://h/a.pdf", "某局", 2025, "2026-01-01T00:00:00",
+                         "2026-01-02T00:00:00")
+
+
+def test_a_resolved_item_report_no_longer_asks_for_action():
+    text = closed_markdown(summary_of(7, "resolved", 2), "http://review.example")
+
+    assert text.startswith("# Resolved: 某局 (2025)")
+    assert "**Attempts:** 2" in text and "Nothing to do." in text
+    assert "(http://review.example/items/7)" in text
+    assert "budget-etl review retry" not in text
+
+
+def test_the_retry_summary_lists_each_item_with_its_new_state():
+    accepted = DocumentOutcome(status="accepted", source_url="http://h/a.pdf")
+    still = DocumentOutcome(status="in_review", source_url="http://h/b.pdf", stage="validate",
+                            reason="validation_errors")
+    rows = retry_rows([
+        (summary_of(7, "open", 1), accepted, summary_of(7, "resolved", 2)),
+        (summary_of(8, "open", 3), still, summary_of(8, "open", 4)),
+    ])
+
+    assert [(r["item"], r["outcome"], r["item_status"], r["attempts"]) for r in rows] == [
+        (7, "accepted", "resolved", 2), (8, "in_review", "open", 4)]
+    assert rows[1]["reason"] == "validate/validation_errors"
+
+
+def test_progress_says_n_of_n_and_the_current_document():
+    assert progress_text(3, 12, "http://h/c.pdf", working=True) == "3 of 12 documents done — now: http://h/c.pdf"
+    assert progress_text(1, 1, None, working=False) == "1 of 1 document done"

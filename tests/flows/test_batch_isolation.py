@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from budget_etl.settings import use_settings
 from flows.ingest import ingest
 from tests.fetch.faulty_server import Serve
 from tests.flows.conftest import CORPUS, listing_page, publisher, write_sources
@@ -27,7 +28,8 @@ def test_a_publisher_whose_discovery_fails_is_reported_and_the_batch_goes_on(
         publisher("fine", listings=[server.url("/ok/")]),
     ])
 
-    state = ingest(sources_file=str(sources), settings=flow_settings, return_state=True)
+    with use_settings(flow_settings):
+        state = ingest(sources_file=str(sources), return_state=True)
 
     assert state.is_completed(), state.message
     summary = state.result()

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from budget_etl.settings import use_settings
 from flows.ingest import ingest
 from storage.engine import make_engine
 from storage.models import DocumentVersion, FetchedFile
@@ -44,7 +45,8 @@ def test_a_database_outage_mid_run_loses_nothing_and_the_next_run_stores_the_doc
     sources = write_sources(tmp_path / "sources.yaml", [publisher("outage", listings=[server.url("/p/")])])
 
     try:
-        during = ingest(sources_file=str(sources), settings=settings, return_state=True)
+        with use_settings(settings):
+            during = ingest(sources_file=str(sources), return_state=True)
     finally:
         set_connections(pg_admin_url, database, allowed=True)
 
@@ -57,7 +59,8 @@ def test_a_database_outage_mid_run_loses_nothing_and_the_next_run_stores_the_doc
             assert connection.scalar(select(func.count()).select_from(DocumentVersion)) == 0
             assert connection.scalar(select(func.count()).select_from(FetchedFile)) == 0
 
-        after = ingest(sources_file=str(sources), settings=settings, return_state=True)
+        with use_settings(settings):
+            after = ingest(sources_file=str(sources), return_state=True)
 
         [recovered] = after.result().outcomes
         assert recovered.status == "accepted"
