@@ -86,12 +86,13 @@ def record_fields(table_type: str) -> list[str]:
 
 
 def _arrow_type(column: Any) -> pa.DataType:
+    # Float before Numeric: in SQLAlchemy 2.0 Float is a subclass of Numeric (bbox floats are no decimals)
+    if isinstance(column.type, Float):
+        return pa.float64()
     if isinstance(column.type, Numeric):
         return pa.decimal128(column.type.precision or 18, column.type.scale or 4)
     if isinstance(column.type, Integer):
         return pa.int64()
-    if isinstance(column.type, Float):
-        return pa.float64()
     return pa.string()
 
 
