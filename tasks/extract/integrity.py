@@ -166,8 +166,15 @@ def object_findings(pdf: Any) -> list[Finding]:
         except Exception as exc:  # pdfminer raises many unrelated types for a broken object
             unreadable.append(f"object {objid}: {type(exc).__name__}")
             continue
-        if inflated < MAX_INFLATED_BYTES and _is_flate(obj):
-            problem, size = _inflate_problem(obj.rawdata or b"")
+        if inflated >= MAX_INFLATED_BYTES:
+            continue
+        try:
+            payload = _deflated_payload(obj)
+        except Exception as exc:  # the ASCII layer itself does not decode
+            damaged.append(f"object {objid}: {type(exc).__name__}")
+            continue
+        if payload is not None:
+            problem, size = _inflate_problem(payload)
             inflated += size
             if problem:
                 damaged.append(f"object {objid}: {problem}")
@@ -201,13 +208,25 @@ def _objids(pdf: Any) -> Iterator[int]:
                 yield objid
 
 
-def _is_flate(obj: Any) -> bool:
+def _deflated_payload(obj: Any) -> bytes | None:
+    """The deflate data of a stream (after any ASCII85/ASCIIHex layer), or None if it has none."""
+    from pdfminer.ascii85 import ascii85decode, asciihexdecode
     from pdfminer.pdftypes import PDFStream
 
     if not isinstance(obj, PDFStream) or obj.decipher is not None or obj.rawdata is None:
-        return False
-    filters = obj.get_filters()
-    return bool(filters) and _name(filters[0][0]) in {"FlateDecode", "Fl"}
+        return None
+    data = obj.rawdata
+    for name, _params in obj.get_filters():
+        kind = _name(name)
+        if kind in {"FlateDecode", "Fl"}:
+            return data
+        if kind in {"ASCII85Decode", "A85"}:
+            data = ascii85decode(data)
+        elif kind in {"ASCIIHexDecode", "AHx"}:
+            data = asciihexdecode(data)
+        else:
+            return None
+    return None
 
 
 def _inflate_problem(raw: bytes) -> tuple[str | None, int]:
@@ -285,7 +304,7 @@ def toc_entries(text: str) -> list[str]:
     return list(dict.fromkeys(kept))
 
 
-def toc_findings(entries: Iterable[str], titles: Iterable[str], *, similarity: float = 0.6) -> list[Finding]:
+def toc_findings(entries: Iterable[str], titles: Iterable[str], *, similarity: float = 0.9) -> list[Finding]:
     """Each 目录 table entry no extracted table title resembles → one error finding."""
     cores = [_core(t) for t in titles]
     missing = [e for e in entries if not any(_similar(_core(e), c, similarity) for c in cores)]
