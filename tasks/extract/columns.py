@@ -54,6 +54,11 @@ def _group_labels() -> re.Pattern[str]:
 
 
 @cache
+def _generic_leaf() -> re.Pattern[str]:
+    return re.compile(_vocabulary()["generic_leaf"])
+
+
+@cache
 def _header_words() -> re.Pattern[str]:
     return re.compile(_vocabulary()["header_words"])
 
@@ -80,6 +85,8 @@ def field_for(labels: list[str], slug: str) -> str | None:
         for name, pattern in rules:
             if pattern.search(label):
                 return name
+        if not _generic_leaf().match(label):
+            return None  # 人员经费 under 预算数 is not 预算数: an unnamed column, kept under extra
     return None
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from budget_etl.contract import OTHER_TABLE, PERFORMANCE_TABLES, TWO_SIDED
+from budget_etl.contract import OTHER_TABLE, PERFORMANCE_TABLES, TABLE_TYPES, TWO_SIDED
 from budget_etl.document import DocumentMeta, ExtractedDocument, ExtractedTable
 from budget_etl.errors import ExtractError, Reason
 from budget_etl.findings import Finding
@@ -29,13 +29,14 @@ from tasks.extract.metadata import (
     not_budget_reason,
     scope,
     table_unit,
+    trailing_note,
     unit_line,
 )
 from tasks.extract.narrative import build_narrative
 from tasks.extract.open_pdf import check_size, count_pages, open_pdf
 from tasks.extract.pages import PageContent, RawTable, read_pages
 from tasks.extract.project import build_project_record
-from tasks.extract.records import CellProblem, Record, build_records
+from tasks.extract.records import CellProblem, Record, build_records, is_blank_total
 from tasks.extract.segment import BlockFinder, TableBlock
 from tasks.extract.settings import ExtractSettings
 from tasks.extract.stitch import HORIZONTAL_ITEM, DataRow, Stitcher
@@ -224,10 +225,15 @@ class DocumentExtractor:
                 bbox=first[1] if first else None, missing=missing or None,
             ))
             return
+        amounts = TABLE_TYPES[slug].amount_fields if slug in TABLE_TYPES else ()
+        if table.records and all(is_blank_total(r, amounts) for r in table.records):
+            table.records = []  # an empty grid with a blank 合计 row is an empty table
         if not table.records:
             table.empty_note = empty_note(block, stitcher.notes)
             if table.empty_note is None:
                 findings.append(problems.empty_without_note(slug, title, table.pages))
+        else:  # a note under a filled table is kept too (the document contradicts itself)
+            table.empty_note = trailing_note(block, stitcher.notes)
 
     def _other_table(self, block: TableBlock) -> ExtractedTable:
         """A titled table of no known type: its rows as printed, never glued onto a neighbour."""

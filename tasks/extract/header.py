@@ -132,8 +132,8 @@ def map_columns(
     if "total" not in fields and len(amounts) == 1 and not two_sided:
         fields[amounts[0]] = "total"  # 金额 / 本年预算数 in a one-amount table
     for c, column in enumerate(labels):
-        name = fields[c]
-        part = code_part_for(column) if name is None else None
+        part = code_part_for(column)
+        name = None if part is not None else fields[c]
         if part is not None:
             mapping[c] = (None, f"{CODE_PART}{part}")
             continue
@@ -173,3 +173,20 @@ def extra_key(printed: list[str]) -> str:
     if len(printed) > 1 and label_key(lowest) in ("小计", "合计", "金额"):
         return compact(printed[-2]) + lowest
     return lowest
+
+
+def block_labels(printed: list[list[str]], mapping: dict[int, ColumnKey]) -> dict[str, str]:
+    """Side group → the block header between the side and the item (支出 / 功能分类 / 项目名称).
+
+    A two-sided table may split one side into blocks (功能分类 | 支出用途); each block's
+    records carry the block header as ``group``.
+    """
+    out: dict[str, str] = {}
+    for c, (side, name) in mapping.items():
+        column = printed[c] if c < len(printed) else []
+        if side is None or name != "item" or len(column) < 3:
+            continue
+        at = next((i for i, label in enumerate(column) if side_for([label_key(label)])), None)
+        if at is not None and at + 1 < len(column) - 1:
+            out[side] = column[at + 1]
+    return out

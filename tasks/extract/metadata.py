@@ -20,6 +20,7 @@ from tasks.extract.text import clean_cjk_digits, compact
 
 _YEAR_LINE = re.compile(r"预算年度[：:]?(\d{4})")
 _YEAR_TITLE = re.compile(r"(\d{4})年(?:度)?(?:区级|省级|市级|县级)?(?:部门|单位|预算单位)?(?:预算|财务收支)")
+_TRAILING_UNIT = re.compile(r"(?:金额)?单位[：:](?:千|万|百万|亿)?元$")
 _YEAR_ANY = re.compile(r"((?:19|20)\d{2})年")
 _UNIT = re.compile(r"(?:金额)?单位[：:]((?:千|万|百万|亿)?元)")
 _CODE_NAME = re.compile(r"^(?P<code>\d{3,})?[-_—]?(?P<name>[^\d：:\s].*)$")
@@ -46,7 +47,8 @@ def department(blocks: list[TableBlock], lines: list[TextLine]) -> tuple[str | N
         if block.match.slug == "project_performance":
             continue
         for line in block.context:
-            for segment in line.segments or [line.text]:
+            whole = _TRAILING_UNIT.sub("", compact(line.text))  # 部门：XX局 … 单位：万元 on one line
+            for segment in [*(line.segments or [line.text]), whole]:
                 found = department_line(segment)
                 if found:
                     return found
@@ -140,6 +142,15 @@ def document_unit(table_units: list[str | None], lines: list[TextLine]) -> str |
 def empty_note(block: TableBlock, row_notes: list[str]) -> str | None:
     """A printed note saying the table is empty on purpose (空表列示 / 本表无数据 …)."""
     for text in [*row_notes, *(ln.text for ln in block.trailing), *(ln.text for ln in block.context)]:
+        note = empty_note_in(text)
+        if note:
+            return note
+    return None
+
+
+def trailing_note(block: TableBlock, row_notes: list[str]) -> str | None:
+    """An empty-table note printed inside or under a table that has rows."""
+    for text in [*row_notes, *(ln.text for ln in block.trailing)]:
         note = empty_note_in(text)
         if note:
             return note

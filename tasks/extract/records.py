@@ -7,6 +7,7 @@ record per filled side of a row. Every record carries lineage: ``pages`` and ``b
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,7 +63,9 @@ def one_sided_record(slug: str, row: DataRow, problems: list[CellProblem] | None
         record[name] = _checked(name, row.values.get((None, name)), amounts, row, line_no, problems)
     parts = sorted((k[1], v) for k, v in row.values.items() if k[1].startswith(CODE_PART))
     if parts and record.get("code") is None and "code" in fields:
-        record["code"] = "".join(compact(v) for _, v in parts) or None
+        record["code"] = join_code_parts([v for _, v in parts])
+    if record.get("code") and not _CODE_TEXT.match(record["code"]) and record.get("name") is None:
+        record["code"], record["name"] = None, optional_text(row.values.get(_first_code_key(row)))
     if (None, "group") in row.values:
         group = optional_text(row.values[(None, "group")])
         if record.get("name") is None:
@@ -72,6 +75,38 @@ def one_sided_record(slug: str, row: DataRow, problems: list[CellProblem] | None
     if extra:
         record["extra"] = extra
     return with_lineage(record, row, None)
+
+
+_CODE_TEXT = re.compile(r"^[0-9A-Za-z]+$")
+
+
+def _first_code_key(row: DataRow) -> tuple[str | None, str]:
+    """The cell a 合计 label spanning the code columns was read from."""
+    keys = [k for k in row.values if k[1] == "code" or k[1].startswith(CODE_PART)]
+    return min(keys, key=lambda k: k[1]) if keys else (None, "code")
+
+
+def is_blank_total(record: Record, amounts: tuple[str, ...]) -> bool:
+    """A 合计 / 总计 row whose figures are all blank: what an empty table prints."""
+    label = compact(record.get("name") or record.get("item") or "")
+    if label not in _TOTAL_WORDS:
+        return False
+    extra = record.get("extra") or {}
+    return all(record.get(f) is None for f in amounts) and all(v is None for v in extra.values())
+
+
+_TOTAL_WORDS = frozenset({"合计", "总计", "收入总计", "支出总计", "收入合计", "支出合计"})
+
+
+def join_code_parts(parts: list[str]) -> str | None:
+    """类 / 款 / 项 cells → one code: ``201`` ``3`` ``1`` → ``2010301`` (款 and 项 are two digits)."""
+    out = ""
+    for i, raw in enumerate(parts):
+        part = compact(raw)
+        if not part:
+            break  # a 类 row leaves 款 and 项 blank
+        out += part.zfill(2) if i > 0 and part.isdigit() else part
+    return out or None
 
 
 def horizontal_records(slug: str, row: DataRow, problems: list[CellProblem]) -> list[Record]:
@@ -102,14 +137,19 @@ def two_sided_records(slug: str, row: DataRow, problems: list[CellProblem] | Non
         values = {name: _checked(name, row.values.get((group, name)), amounts, row, line_no, problems)
                   for name in fields if name not in ("line_no", "side")}
         extra = extra_values(row, group, line_no, problems)
-        if all(v is None for v in values.values()) and not extra:
+        if all(v is None for v in values.values()) and all(v is None for v in extra.values()):
             continue
         previous = out[-1] if out else None
         if (previous is not None and previous["side"] == side and values.get("item") is None
                 and all(previous.get(n) is None for n in values if n != "item")):
             previous.update({n: v for n, v in values.items() if v is not None})  # a merged item cell
+            if "group" in previous:
+                previous["group"] = None  # the item spans the side's blocks: it belongs to none
             continue
-        record: Record = {"line_no": line_no, "side": side, **values}
+        record: Record = {"line_no": line_no, "side": side}
+        if (group, "group") in row.values:
+            record["group"] = row.values[(group, "group")]
+        record.update(values)
         if extra:
             record["extra"] = extra
         out.append(with_lineage(record, row, group))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from tasks.extract.header import (
     EXTRA,
     ColumnKey,
+    block_labels,
     column_labels,
     count_header_rows,
     is_numbering_row,
@@ -60,6 +61,8 @@ class Stitcher:
         #: body rows read while no header was understood: (page, row bbox, first cell text)
         self.unread: list[tuple[int, list[float], str]] = []
         self.header_seen = False
+        #: two-sided tables: side group → its block header (功能分类 / 支出用途)
+        self.blocks: dict[str, str] = {}
         #: amount cells whose text is not a number (filled in by the record builder)
         self.problems: list = []
         #: empty-table notes printed as a body row (本表无数据)
@@ -75,6 +78,7 @@ class Stitcher:
             if self.slug == "three_public_expenditure" and (None, "item") not in own.values():
                 own = horizontal_items(labels, printed)
             self.mapping = own
+            self.blocks = block_labels(printed, own) if self.two_sided else {}
             self.header_seen = True
         elif self.previous is not None and table.n_cols != self.previous.n_cols:
             self.mapping = remap_by_position(self.mapping, self.previous, table)
@@ -94,6 +98,8 @@ class Stitcher:
             row = read_row(table, r, self.mapping, keep_cells=self.two_sided)
             if row.blank():
                 continue
+            for side, block in self.blocks.items():
+                row.values[(side, "group")] = block
             cut = at_break and bool(self.rows) and (
                 is_split_remainder(row, self.mapping) or is_split_remainder(self.rows[-1], self.mapping)
             )
@@ -180,6 +186,8 @@ def is_split_remainder(row: DataRow, mapping: dict[int, ColumnKey]) -> bool:
 
 def merge_into(target: DataRow, rest: DataRow) -> None:
     for key, text in rest.values.items():
+        if text.strip() and key[1] == "group" and text.strip() == target.values.get(key, "").strip():
+            continue  # a block / group label repeated on both parts of a cut row
         if text.strip():
             before = target.values.get(key, "")
             target.values[key] = f"{before}\n{text}" if before.strip() else text
