@@ -17,11 +17,11 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import Engine, Float, Integer, Numeric, func, select
+from sqlalchemy import JSON, Engine, Float, Integer, Numeric, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import Select
 
-from budget_etl.contract import INDICATOR_FIELDS, TABLE_TYPES
+from budget_etl.contract import INDICATOR_FIELDS, OTHER_TABLE, TABLE_TYPES
 from budget_etl.errors import Reason, StoreError
 from storage.engine import store_error_from
 from storage.models import (
@@ -45,7 +45,8 @@ DOCUMENT_COLUMNS = (
     "department_code",
     "department_name",
     "budget_year",
-    "unit",
+    "scope",
+    "unit",  # the unit of the row's table (its amounts are in it), else the document's
     "version_no",
     "version_state",
     "sha256",
@@ -81,8 +82,15 @@ def record_fields(table_type: str) -> list[str]:
     """The dictionary's field names for a table type (project indicators are their own export)."""
     if table_type == "project_indicators":
         return ["project_code", "project_name", *INDICATOR_FIELDS]
+    if table_type == OTHER_TABLE:
+        return ["cells", "extra"]
     fields = [f for f in TABLE_TYPES[table_type].fields if f != "indicators"]
-    return fields or ["data"]  # a table type without fixed columns exports its records as JSON
+    # a table type without fixed columns exports its records as JSON; every table its ``extra``
+    return [*(fields or ["data"]), "extra"]
+
+
+#: export columns holding JSON (written as JSON text, keys sorted): name → the model attribute
+JSON_EXPORT_COLUMNS = {"data": "unmapped", "extra": "extra", "cells": "cells"}
 
 
 def _arrow_type(column: Any) -> pa.DataType:
@@ -106,13 +114,14 @@ def build_query(table_type: str) -> tuple[Select[Any], list[pa.DataType]]:
     else:
         model = RECORD_MODELS[table_type]
         names = record_fields(table_type)
-        data = [model.extra if names == ["data"] else getattr(model, name) for name in names]
+        data = [getattr(model, JSON_EXPORT_COLUMNS.get(name, name)) for name in names]
     document = [
         Document.kind,
         Document.department_code,
         Document.department_name,
         Document.budget_year,
-        DocumentVersion.unit,
+        Document.scope,
+        func.coalesce(DocumentTable.unit, DocumentVersion.unit),
         DocumentVersion.version_no,
         DocumentVersion.state,
         DocumentVersion.sha256,
@@ -127,7 +136,7 @@ def build_query(table_type: str) -> tuple[Select[Any], list[pa.DataType]]:
         model.bbox_bottom,
     ]
     query = (
-        select(*document, *data, *lineage)
+        select(*document, *data, *lineage, DocumentTable.position)  # position: for corrected_fields
         .join_from(model, DocumentVersion, model.version_id == DocumentVersion.id)
         .join(Document, Document.id == DocumentVersion.document_id)
         .join(DocumentTable, DocumentTable.id == model.table_id)
@@ -145,8 +154,9 @@ def build_query(table_type: str) -> tuple[Select[Any], list[pa.DataType]]:
         query = query.join(ProjectIndicator, ProjectIndicator.project_id == ProjectPerformance.id)
         order.append(ProjectIndicator.position)
     types = [_arrow_type(c) for c in (*document, *data, *lineage)]
-    if data and data[0] is getattr(model, "extra", None):
-        types[len(document)] = pa.string()
+    for i, column in enumerate(data):
+        if isinstance(column.type, JSON):
+            types[len(document) + i] = pa.string()
     return query.order_by(*order), types
 
 
@@ -162,10 +172,41 @@ def export_table(engine: Engine, table_type: str) -> ExportTable:
             rows = [tuple(row) for row in conn.execute(query)]
     except SQLAlchemyError as exc:
         raise store_error_from(exc, doing=f"exporting {table_type}") from exc
-    columns = [*DOCUMENT_COLUMNS, *record_fields(table_type), *LINEAGE_COLUMNS]
-    if record_fields(table_type) == ["data"]:
-        rows = [_with_json(row, len(DOCUMENT_COLUMNS)) for row in rows]
-    return ExportTable(columns=columns, types=types, rows=rows)
+    rows = with_corrected_fields(engine, rows)
+    columns = [*DOCUMENT_COLUMNS, *record_fields(table_type), *LINEAGE_COLUMNS, "corrected_fields"]
+    for i, name in enumerate(record_fields(table_type)):
+        if name in JSON_EXPORT_COLUMNS:
+            rows = [_with_json(row, len(DOCUMENT_COLUMNS) + i) for row in rows]
+    return ExportTable(columns=columns, types=[*types, pa.string()], rows=rows)
+
+
+def with_corrected_fields(engine: Engine, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Replace each row's trailing table position by the fields a reviewer corrected in it.
+
+    ``corrected_fields`` is the comma-separated, sorted field names (blank when none); the values
+    themselves are already the corrected ones. See ``storage.corrections``.
+    """
+    from storage.corrections import Correction
+
+    sha_at = DOCUMENT_COLUMNS.index("sha256")
+    shas = sorted({row[sha_at] for row in rows})
+    corrected: dict[tuple[str, int, int], set[str]] = {}
+    if shas:
+        query = select(
+            Correction.sha256, Correction.table_position, Correction.row_index, Correction.field
+        ).where(Correction.status == "active", Correction.sha256.in_(shas))
+        try:
+            with engine.connect() as conn:
+                for sha, position, index, name in conn.execute(query):
+                    corrected.setdefault((sha, position, index), set()).add(name)
+        except SQLAlchemyError as exc:
+            raise store_error_from(exc, doing="reading corrections for an export") from exc
+    out = []
+    for row in rows:
+        *values, position = row
+        index = values[len(values) - len(LINEAGE_COLUMNS) + LINEAGE_COLUMNS.index("row_index")]
+        out.append((*values, ",".join(sorted(corrected.get((row[sha_at], position, index), ())))))
+    return out
 
 
 def _with_json(row: tuple[Any, ...], index: int) -> tuple[Any, ...]:

@@ -36,9 +36,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from budget_etl.contract import OTHER_TABLE
 
 # Text, not String(n), for every value that comes from a document or a server: an unexpected
 # long value must not make a document fail on PostgreSQL that SQLite would have accepted.
@@ -165,6 +168,10 @@ class Document(Base):
     department_code: Mapped[str | None] = mapped_column(Text)
     department_name: Mapped[str | None] = mapped_column(Text)
     budget_year: Mapped[int | None]
+    #: ``department`` (部门预算) / ``unit`` (单位预算) / None (not stated); part of the natural key
+    scope: Mapped[str | None] = mapped_column(String(20))
+    #: True for the explanation published apart from its tables (its own logical document)
+    narrative_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     versions: Mapped[list[DocumentVersion]] = relationship(back_populates="document")
@@ -209,6 +216,41 @@ class DocumentTable(Base):
     title: Mapped[str] = mapped_column(Text)
     pages: Mapped[list[int]]
     record_count: Mapped[int]
+    #: the unit the table prints (单位：元 / 万元 …); amounts of its records are in it
+    unit: Mapped[str | None] = mapped_column(Text)
+    #: the printed note of a table empty on purpose (空表列示 …)
+    empty_note: Mapped[str | None] = mapped_column(Text)
+
+
+class DocumentCompanion(Base):
+    """Two logical documents that are one publication: the explanation and its tables, filed apart.
+
+    Stored both ways (a → b and b → a), so either side finds the other with one lookup.
+    """
+
+    __tablename__ = "document_companions"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    companion_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NarrativeFigure(Base):
+    """A figure the 情况说明 states (预算收入, 基本支出, “三公”经费 …), as stated and in 万元."""
+
+    __tablename__ = "narrative_figures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(_cascade("document_versions.id"), index=True)
+    position: Mapped[int]
+    #: the check slug the figure is compared under (``narrative.total_revenue`` …)
+    figure: Mapped[str] = mapped_column(String(80))
+    #: what the figure is, in the document's words (预算收入, 公务接待费 …)
+    label: Mapped[str] = mapped_column(Text)
+    value: Mapped[Decimal] = mapped_column(AMOUNT)
+    unit: Mapped[str] = mapped_column(Text)
+    value_wan: Mapped[Decimal] = mapped_column(AMOUNT)
+    page: Mapped[int | None]
 
 
 class RecordBase(Base):
@@ -226,8 +268,10 @@ class RecordBase(Base):
     bbox_top: Mapped[float | None] = mapped_column(Float)
     bbox_x1: Mapped[float | None] = mapped_column(Float)
     bbox_bottom: Mapped[float | None] = mapped_column(Float)
-    #: record keys the schema has no column for (kept, never dropped)
+    #: the record's ``extra``: printed columns the dictionary does not name (header → value)
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON_OR_NULL)
+    #: record keys the schema has no column for, or values that do not fit it (kept, never dropped)
+    unmapped: Mapped[dict[str, Any] | None] = mapped_column(JSON_OR_NULL)
 
 
 class _TwoSided:
@@ -356,6 +400,7 @@ class ProjectIndicator(Base):
     target_value: Mapped[Decimal | None] = mapped_column(NUMBER)
     target_unit: Mapped[str | None] = mapped_column(Text)
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON_OR_NULL)
+    unmapped: Mapped[dict[str, Any] | None] = mapped_column(JSON_OR_NULL)
 
 
 class Institution(RecordBase):
@@ -376,9 +421,17 @@ class FixedAsset(RecordBase):
 
 
 class GovernmentProcurement(RecordBase):
-    """No fixed columns in the dictionary yet: the whole record is kept in ``extra``."""
+    """No fixed columns in the dictionary yet: the whole record is kept (``unmapped``, ``extra``)."""
 
     __tablename__ = "government_procurement"
+
+
+class OtherTableRow(RecordBase):
+    """A row of a titled table of no known type (``type: "other"``): its cells as printed."""
+
+    __tablename__ = "other_table_rows"
+
+    cells: Mapped[list[Any] | None] = mapped_column(JSON_OR_NULL)
 
 
 #: table slug (the data dictionary's ``type``) → its record model
@@ -400,6 +453,7 @@ RECORD_MODELS: dict[str, type[RecordBase]] = {
         GovernmentProcurement,
     )
 }
+RECORD_MODELS[OTHER_TABLE] = OtherTableRow
 
 
 # --- findings, review queue, audit -------------------------------------------------------------

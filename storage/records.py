@@ -2,8 +2,9 @@
 
 Why separate from the repository: mapping is where data could silently be lost (a number
 printed as text, a key the schema does not know), so it is small, pure and tested on its own.
-Nothing is dropped: a key without a column, or a value that does not fit its column's type,
-is kept in the row's ``extra`` JSON under its own name.
+Nothing is dropped: the record's ``extra`` (printed columns the dictionary does not name) goes
+to the ``extra`` JSON column as it is; a key without a column, or a value that does not fit its
+column's type, is kept in the row's ``unmapped`` JSON under its own name.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Integer, Numeric
+from sqlalchemy import JSON, Integer, Numeric
 from sqlalchemy.orm import DeclarativeBase
 
 from budget_etl.contract import INDICATOR_FIELDS
@@ -19,7 +20,9 @@ from budget_etl.contract import INDICATOR_FIELDS
 #: record keys that carry lineage rather than data
 LINEAGE_KEYS = ("pages", "bbox")
 _LINEAGE_COLUMNS = ("page", "pages", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom")
-_BOOKKEEPING_COLUMNS = ("id", "version_id", "table_id", "row_index", "extra", "project_id", "position")
+_BOOKKEEPING_COLUMNS = (
+    "id", "version_id", "table_id", "row_index", "extra", "unmapped", "project_id", "position",
+)
 _MISSING = object()
 
 
@@ -74,6 +77,8 @@ def coerce(column_type: Any, value: Any) -> Any:
         return to_decimal(value)
     if isinstance(column_type, Integer):
         return to_int(value)
+    if isinstance(column_type, JSON):  # e.g. the cells of an ``other`` table's row
+        return jsonable(value) if isinstance(value, list) else _MISSING
     if isinstance(value, dict | list):
         return _MISSING
     return to_text(value)
@@ -99,25 +104,29 @@ def lineage_values(record: dict[str, Any], table_pages: list[int]) -> dict[str, 
 def record_values(
     model: type[DeclarativeBase], record: dict[str, Any], *, skip: tuple[str, ...] = ()
 ) -> dict[str, Any]:
-    """Column values for one record: typed fields, with everything that does not fit in ``extra``."""
+    """Column values for one record: typed fields, ``extra`` as printed, the rest in ``unmapped``."""
     columns = data_columns(model)
     values: dict[str, Any] = dict.fromkeys(columns)  # every column, so multi-row INSERTs line up
-    extra: dict[str, Any] = {}
+    unmapped: dict[str, Any] = {}
+    extra = record.get("extra")
+    has_extra_column = "extra" in model.__table__.columns
     for key, value in record.items():
-        if key in skip or key in LINEAGE_KEYS:
+        if key in skip or key in LINEAGE_KEYS or (key == "extra" and isinstance(extra, dict)):
             continue
         column_type = columns.get(key)
         converted = _MISSING if column_type is None else coerce(column_type, value)
         if converted is _MISSING:
-            extra[key] = jsonable(value)
+            unmapped[key] = jsonable(value)
         else:
             values[key] = converted
-    values["extra"] = extra or None
+    if has_extra_column:
+        values["extra"] = jsonable(extra) if isinstance(extra, dict) and extra else None
+    values["unmapped"] = unmapped or None
     return values
 
 
 def indicator_values(indicator: dict[str, Any]) -> dict[str, Any]:
-    """Column values for one project indicator (``INDICATOR_FIELDS``; the rest goes to ``extra``)."""
+    """Column values for one project indicator (``INDICATOR_FIELDS``; the rest goes to ``unmapped``)."""
     from storage.models import ProjectIndicator
 
     values = record_values(ProjectIndicator, indicator)

@@ -19,9 +19,11 @@ from budget_etl.findings import Finding
 from storage.models import (
     RECORD_MODELS,
     Document,
+    DocumentCompanion,
     DocumentTable,
     DocumentVersion,
     FindingRow,
+    NarrativeFigure,
     ProjectIndicator,
     ProjectPerformance,
     RecordBase,
@@ -45,12 +47,23 @@ def natural_key(meta: DocumentMeta, publisher_id: int | None) -> str:
     A document whose department cannot be read is its own document (keyed by its hash), so two
     unreadable-department files never merge into one. The key is the sha256 of the parts: fixed
     length, so any department name fits the unique index (the parts have their own columns).
+    A 单位预算 (scope ``unit``) and a narrative-only file are documents of their own (the parts
+    are appended only for them, so every key written before scope existed is unchanged).
     """
+    return hashlib.sha256(key_parts(meta, publisher_id).encode("utf-8")).hexdigest()
+
+
+def key_parts(meta: DocumentMeta, publisher_id: int | None, *, narrative_only: bool | None = None) -> str:
+    """The text ``natural_key`` hashes; ``narrative_only`` overrides the meta's (companion lookup)."""
     department = meta.department_name or (f"code:{meta.department_code}" if meta.department_code else None)
     department = department or f"sha256:{meta.sha256}"
     year = "" if meta.budget_year is None else str(meta.budget_year)
     parts = f"{publisher_id or ''}|{meta.kind}|{department}|{year}"
-    return hashlib.sha256(parts.encode("utf-8")).hexdigest()
+    if meta.scope == "unit":
+        parts += "|unit"
+    if meta.narrative_only if narrative_only is None else narrative_only:
+        parts += "|narrative"
+    return parts
 
 
 def _bulk_insert(model: type[Any]) -> Any:
@@ -99,6 +112,7 @@ def write_version(
         version.source_url = meta.source_url or version.source_url
         version.report_uri = report_uri or version.report_uri
     add_tables(session, version.id, doc.tables)
+    add_narrative_figures(session, version.id, doc)
     session.flush()
     return version
 
@@ -121,10 +135,58 @@ def document_for(session: Session, meta: DocumentMeta) -> Document:
             department_code=meta.department_code,
             department_name=meta.department_name,
             budget_year=meta.budget_year,
+            scope=meta.scope,
+            narrative_only=bool(meta.narrative_only),
         )
         session.add(document)
         session.flush()
+        link_companion(session, document, meta, publisher_id)
     return document
+
+
+def link_companion(
+    session: Session, document: Document, meta: DocumentMeta, publisher_id: int | None
+) -> None:
+    """Link a new logical document with its other half (explanation ↔ tables), if already stored.
+
+    The other half has the same publisher, kind, department, year and scope and the opposite
+    ``narrative_only``; a department that could not be read has no other half (its key is its hash).
+    """
+    if not (meta.department_name or meta.department_code) or meta.budget_year is None:
+        return
+    other_parts = key_parts(meta, publisher_id, narrative_only=not meta.narrative_only)
+    other_key = hashlib.sha256(other_parts.encode("utf-8")).hexdigest()
+    other = session.scalar(select(Document.id).where(Document.natural_key == other_key))
+    if other is None:
+        return
+    session.add_all(
+        [
+            DocumentCompanion(document_id=document.id, companion_id=other),
+            DocumentCompanion(document_id=other, companion_id=document.id),
+        ]
+    )
+    session.flush()
+
+
+def add_narrative_figures(session: Session, version_id: int, doc: ExtractedDocument) -> None:
+    """The figures the 情况说明 states, as stated and in 万元 (a narrative-only file's only data)."""
+    from tasks.validate.reconcile.narrative import stated_figures
+
+    rows = [
+        {
+            "version_id": version_id,
+            "position": position,
+            "figure": figure.check,
+            "label": figure.label,
+            "value": figure.value,
+            "unit": figure.unit,
+            "value_wan": figure.value_wan,
+            "page": figure.page,
+        }
+        for position, figure in enumerate(stated_figures(doc))
+    ]
+    if rows:
+        session.execute(NarrativeFigure.__table__.insert(), rows)
 
 
 def clear_version(session: Session, version_id: int) -> None:
@@ -133,6 +195,7 @@ def clear_version(session: Session, version_id: int) -> None:
     for model in RECORD_MODELS.values():
         session.execute(delete(model).where(model.version_id == version_id))
     session.execute(delete(DocumentTable).where(DocumentTable.version_id == version_id))
+    session.execute(delete(NarrativeFigure).where(NarrativeFigure.version_id == version_id))
     session.execute(delete(FindingRow).where(FindingRow.version_id == version_id))
 
 
@@ -157,6 +220,8 @@ def add_tables(session: Session, version_id: int, tables: list[ExtractedTable]) 
                 "title": table.title,
                 "pages": list(table.pages),
                 "record_count": len(table.records),
+                "unit": table.unit,
+                "empty_note": table.empty_note,
             }
             for position, table in enumerate(tables)
         ],

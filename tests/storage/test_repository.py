@@ -136,7 +136,8 @@ class TestAcceptDocument:
         with repository.engine.connect() as conn:
             row = conn.execute(select(FixedAsset)).one()
         assert row.quantity is None
-        assert row.extra == {"quantity": "若干", "remark": "新增字段"}
+        assert row.unmapped == {"quantity": "若干", "remark": "新增字段"}
+        assert row.extra is None
 
 
 class TestReviewQueue:
