@@ -11,6 +11,7 @@ from schemas.tables import (
     FixedAssets,
     GeneralBudgetBasicExpenditure,
     Institutions,
+    OtherTable,
     ProjectIndicator,
     ProjectPerformance,
     RevenueByFunction,
@@ -33,6 +34,7 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "project_indicators": ProjectIndicator,
     "fixed_assets": FixedAssets,
     "institutions": Institutions,
+    "other": OtherTable,  # budget_etl.contract.OTHER_TABLE
 }
 
 __all__ = ["SCHEMAS"]

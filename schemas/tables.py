@@ -7,6 +7,11 @@ rows and tables is the reconciliation's job (``tasks.validate.reconcile``).
 
 Frames are built by ``tasks.validate.frames`` with the cells as extracted; ``coerce=True`` turns
 Decimals into floats here and reports any cell that is not a number instead of failing.
+
+Only the dictionary's fields are checked (``strict=False``): a record's ``extra`` (printed columns
+the dictionary does not name) is kept and stored but is not validated as amounts — its meaning
+is not known. An ``other`` table (a titled table of no known type) has no schema beyond its rows
+being lists of printed cells.
 """
 
 from __future__ import annotations
@@ -168,3 +173,21 @@ class FixedAssets(_Base):
 
 class Institutions(_Base):
     unit_name: Series[str] = pa.Field(nullable=False)
+
+
+def cells_are_lists(value: object) -> bool:
+    """A row of an ``other`` table: the printed cells, as a list of texts (blank cells None)."""
+    return isinstance(value, list) and all(c is None or isinstance(c, str | int | float) for c in value)
+
+
+class OtherTable(pa.DataFrameModel):
+    """``type: "other"``: rows as printed, ``{"cells": [...]}``; nothing else is asserted."""
+
+    cells: Series[object] = pa.Field(nullable=False)
+
+    @pa.check("cells", name="cells_are_lists", element_wise=True)
+    def _cells_are_lists(cls, value: object) -> bool:
+        return cells_are_lists(value)
+
+    class Config:
+        strict = False

@@ -16,13 +16,21 @@ import pandas as pd
 
 from budget_etl.document import ExtractedDocument, Record
 from budget_etl.findings import Finding, Severity
-from expectations import build_suite, suite_names
+from expectations import build_suite, load_suite_json, suite_names
 from tasks.validate.amounts import format_amount
 from tasks.validate.evidence import finding_at
-from tasks.validate.frames import INDICATORS, FrameRows, schema_frames, to_expectation_frame
+from tasks.validate.frames import (
+    INDICATORS,
+    FrameRows,
+    add_extra_parts,
+    schema_frames,
+    to_expectation_frame,
+)
 from tasks.validate.labels import field_label
 
 HUNDRED = Decimal(100)
+#: the finding of an expectation GX could not evaluate (an exception inside GX, not a data problem)
+EXPECTATION_COULD_NOT_RUN = "expectations.could_not_run"
 
 
 def row_label(record: Record) -> str:
@@ -85,8 +93,12 @@ def findings_from_result(rows: FrameRows, frame: pd.DataFrame, result: Any) -> l
     indexes = (result.result or {}).get("unexpected_index_list")
     if result.exception_info and result.exception_info.get("raised_exception"):
         table = rows.tables[0]
-        text = f"expectation {config.type} could not run: {result.exception_info.get('exception_message')}"
-        return [finding_at("expectations.could_not_run", text, table=table, severity=Severity.WARNING)]
+        text = (
+            f"expectation {config.type} could not run: {result.exception_info.get('exception_message')}; "
+            "its check did not happen, so the table is not known to pass it"
+        )
+        # an error of its own kind: a broken GX install must not silently switch the row-sum checks off
+        return [finding_at(EXPECTATION_COULD_NOT_RUN, text, table=table, severity=Severity.ERROR)]
     if not indexes:
         observed = (result.result or {}).get("observed_value")
         return [finding_at(check, message, table=rows.tables[0], severity=severity, actual=observed)]
@@ -131,6 +143,15 @@ def evidence_of(config: Any, row: pd.Series, field: str | None, record: Record) 
     return None, None
 
 
+def row_identities(name: str) -> list[list[str]]:
+    """The column lists of the suite's row identities (parts and ``neg_<total>`` summing to zero)."""
+    return [
+        list(e["kwargs"]["column_list"])
+        for e in load_suite_json(name)["expectations"]
+        if e["type"] == "expect_multicolumn_sum_to_equal"
+    ]
+
+
 def check_expectations(doc: ExtractedDocument) -> list[Finding]:
     """Run the suite of every table type present in ``doc`` that has one."""
     available = set(suite_names())
@@ -139,7 +160,7 @@ def check_expectations(doc: ExtractedDocument) -> list[Finding]:
         name = rows.name
         if name not in available or rows.frame.empty:
             continue
-        frame = to_expectation_frame(rows)
+        frame = add_extra_parts(to_expectation_frame(rows), rows, row_identities(name))
         for result in _RUNNER.run(name, frame):
             findings.extend(findings_from_result(rows, frame, result))
     return findings

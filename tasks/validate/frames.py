@@ -4,7 +4,8 @@ Tables of one type are stacked into one frame (one pandera / GX run per type, no
 a document can hold dozens of 绩效目标表), and ``FrameRows`` maps a frame index back to the
 table and record so every failure lands on its row. Two flavours: the schema frame keeps the
 cells as extracted (pandera coerces and reports what it cannot), the expectation frame holds
-amounts as integer hundredths (GX sums have no tolerance) plus negated columns for identities.
+amounts as integer hundredths (GX sums have no tolerance) plus negated columns for identities
+and, per identity, the columns the dictionary does not name that complete it (``extra_parts_*``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from budget_etl.contract import INDICATOR_FIELDS, TABLE_TYPES
+from budget_etl.contract import INDICATOR_FIELDS, OTHER_TABLE, TABLE_TYPES
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
+from budget_etl.vocabulary import load as load_vocabulary
 from tasks.validate.amounts import is_number, to_cents
 
 INDICATORS = "project_indicators"  # frame name for the indicator rows of project_performance
@@ -36,6 +38,8 @@ class FrameRows:
 def fields_of(slug: str) -> tuple[str, ...]:
     if slug == INDICATORS:
         return ("project_code", *INDICATOR_FIELDS)
+    if slug == OTHER_TABLE:
+        return ("cells",)
     return tuple(f for f in TABLE_TYPES[slug].fields if f != "indicators")
 
 
@@ -43,7 +47,8 @@ def group_tables(doc: ExtractedDocument) -> dict[str, list[ExtractedTable]]:
     """Tables by type, in document order, only for types the contract knows and that have fields."""
     groups: dict[str, list[ExtractedTable]] = {}
     for table in doc.tables:
-        if table.type in TABLE_TYPES and TABLE_TYPES[table.type].fields:
+        known = table.type in TABLE_TYPES and TABLE_TYPES[table.type].fields
+        if known or table.type == OTHER_TABLE:
             groups.setdefault(table.type, []).append(table)
     return groups
 
@@ -88,7 +93,7 @@ def schema_frames(doc: ExtractedDocument) -> list[FrameRows]:
 
 
 def amount_fields_of(slug: str) -> tuple[str, ...]:
-    if slug == INDICATORS:
+    if slug in (INDICATORS, OTHER_TABLE):
         return ()
     return TABLE_TYPES[slug].amount_fields
 
@@ -100,4 +105,53 @@ def to_expectation_frame(rows: FrameRows) -> pd.DataFrame:
         cents = [to_cents(v) if v is None or is_number(v) else None for v in frame[column]]
         frame[column] = pd.array(cents, dtype="Int64")
         frame[f"neg_{column}"] = -frame[column]
+    return frame
+
+
+EXTRA_PARTS = "extra_parts_"  # suite column ``extra_parts_<parent>``: the extras completing that identity
+
+
+def is_part_header(header: str) -> bool:
+    """Whether an ``extra`` column can be a further part of a row total, by its printed header.
+
+    A breakdown of another column (其中…, 含…, …小计) or a count (人数 …) never is
+    (``budget_etl/vocabulary/extra_columns.yaml``).
+    """
+    words = load_vocabulary("extra_columns")["not_parts"]
+    label = "".join(str(header).split())
+    if any(label.startswith(p) for p in words["prefixes"]):
+        return False
+    return not any(w in label for w in (*words["contains"], *words["words"]))
+
+
+def extra_part_cents(record: Record) -> int:
+    """The numeric ``extra`` cells of a record that may be parts of its total, in hundredths."""
+    extra = record.get("extra")
+    if not isinstance(extra, dict):
+        return 0
+    return sum(to_cents(v) for k, v in extra.items() if is_part_header(k) and is_number(v))
+
+
+def add_extra_parts(frame: pd.DataFrame, rows: FrameRows, identities: list[list[str]]) -> pd.DataFrame:
+    """Fill each identity's ``extra_parts_<parent>`` column, row by row.
+
+    The named parts are tried first: a row whose 合计 already equals them gets 0 (an extra column
+    is then a breakdown, whatever its header). Otherwise the row's part-like ``extra`` cells count
+    when, with them, the row balances (合计 = 基本支出 + 项目支出 + 单位预留机动经费); if it still
+    does not, they are left out and the finding reports the named parts.
+    """
+    for columns in identities:
+        extra_column = next((c for c in columns if c.startswith(EXTRA_PARTS)), None)
+        parent = next((c.removeprefix("neg_") for c in columns if c.startswith("neg_")), None)
+        if extra_column is None or parent is None:
+            continue
+        parts = [c for c in columns if not c.startswith(("neg_", EXTRA_PARTS))]
+        values: list[int] = []
+        for index, (_, record) in enumerate(rows.origins):
+            named = sum(int(frame[c].iloc[index]) for c in parts if not pd.isna(frame[c].iloc[index]))
+            printed = frame[parent].iloc[index]
+            extras = extra_part_cents(record)
+            closes = not pd.isna(printed) and named != printed and named + extras == printed
+            values.append(extras if closes else 0)
+        frame[extra_column] = pd.array(values, dtype="Int64")
     return frame

@@ -29,6 +29,7 @@ CHECK_SLUGS: dict[str, str] = {
     "grand_total_row": "schema.grand_total_row",
     "both_sides": "schema.both_sides",
     "column_in_dataframe": "schema.missing_column",
+    "cells_are_lists": "schema.cells_are_lists",
 }
 
 
@@ -63,6 +64,7 @@ def describe(slug: str, field: str | None, case: object, table: str) -> str:
         "schema.grand_total_row": "the table has rows but no 合计 line",
         "schema.both_sides": "the two-sided table lacks its 收入 or its 支出 side",
         "schema.missing_column": f"column {case!r} is missing",
+        "schema.cells_are_lists": f"a row of this table is {case!r}, not the list of its printed cells",
     }
     return messages.get(slug, f"{label}: {slug} failed on {case!r}")
 

@@ -15,8 +15,9 @@ from decimal import Decimal
 
 import pytest
 
-from budget_etl.document import ExtractedDocument
-from budget_etl.findings import Finding
+from budget_etl.contract import EXTRACT_CHECKS
+from budget_etl.document import ExtractedDocument, ExtractedTable
+from budget_etl.findings import Finding, Severity
 from expectations import load_suite_json, suite_names
 from schemas import SCHEMAS  # noqa: F401  (the models the schema cases exercise)
 from tasks.validate.reconcile import CHECKS
@@ -555,6 +556,29 @@ CASES: list[Case] = [
         "completeness.standard_tables",
         m_drop_table("state_capital_expenditure"),
         [("completeness.standard_tables", "state_capital_expenditure", None, None, None)],
+    ),
+    # ---- units, other tables, the extractor's own findings (issue 9) ----
+    Case(
+        "units.not_understood",
+        lambda d: setattr(d.table(GBE), "unit", "万美元"),
+        # its figures are no longer compared with other tables: only the unit is reported
+        [("units.not_understood", GBE, None, None, "unit")],
+    ),
+    Case(
+        "schema.cells_are_lists",
+        lambda d: d.tables.append(ExtractedTable("other", "机关运行经费表", [9], [{"cells": "1.00"}])),
+        [("schema.cells_are_lists", "other", None, None, "cells")],
+    ),
+    *(
+        Case(
+            check,
+            lambda d, check=check: d.findings.append(
+                Finding(check, Severity.WARNING, "seen, not understood", table=GBE, pages=[6])
+            ),
+            [(check, GBE, None, None, None)],
+            severity="error",
+        )
+        for check in EXTRACT_CHECKS
     ),
 ]
 

@@ -2,7 +2,8 @@
 
 Families, one module each: ``hierarchy`` (类 = Σ款, 款 = Σ项, 合计 = Σ类), ``identities`` (三公
 subtotals), ``two_sided`` (收支总表 / 财政拨款收支总表 balance), ``cross_table`` (the same figure in two
-tables), ``narrative`` (情况说明 vs tables), ``projects`` (绩效目标表) and ``completeness``.
+tables), ``narrative`` (情况说明 vs tables), ``projects`` (绩效目标表), ``completeness``, ``units``
+(every table's unit convertible) and ``extraction`` (the extractor's own findings, as errors).
 A check reads the document and returns findings; it never raises on bad data.
 """
 
@@ -11,16 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from budget_etl.contract import EXTRACT_CHECKS
 from budget_etl.document import ExtractedDocument
 from budget_etl.findings import Finding
 from tasks.validate.reconcile import (
     completeness,
     cross_table,
+    extraction,
     hierarchy,
     identities,
     narrative,
     projects,
     two_sided,
+    units,
 )
 from tasks.validate.settings import ValidateSettings
 
@@ -65,6 +69,8 @@ CHECKS: tuple[ReconciliationCheck, ...] = (
     ReconciliationCheck((projects.COST_TARGET,), projects.check_cost_target),
     ReconciliationCheck((projects.DUPLICATE_INDICATOR,), projects.check_duplicate_indicator),
     ReconciliationCheck((completeness.STANDARD_TABLES_CHECK,), completeness.check_standard_tables),
+    ReconciliationCheck((units.NOT_UNDERSTOOD,), units.check_units),
+    ReconciliationCheck(EXTRACT_CHECKS, extraction.check_extraction_findings),
 )
 
 

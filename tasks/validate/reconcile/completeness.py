@@ -1,4 +1,8 @@
-"""A 部门预算信息公开 publishes all nine standard tables (an empty one, marked 空表列示, still counts)."""
+"""A 部门预算信息公开 publishes all nine standard tables (an empty one, marked 空表列示, still counts).
+
+A narrative-only file (``narrative_only``: the explanation, its tables filed apart) is complete
+without them: its figures are read and stored, and its tables arrive as a companion document.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ STANDARD_TABLES_CHECK = "completeness.standard_tables"
 
 
 def check_standard_tables(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
-    if doc.document.kind != "budget_disclosure":
+    if doc.document.kind != "budget_disclosure" or doc.document.narrative_only:
         return []
     present = {t.type for t in doc.tables}
     return [

@@ -7,6 +7,9 @@
 - 基本支出表 合计 = 基本支出 of the 一般公共预算财政拨款支出表;
 - the 绩效目标表 budgets add up to 项目支出 (a shortfall is a warning: documents often publish
   tables for only part of their projects; an excess is an error).
+
+Each table has its own unit (a province prints most tables in 元 and the 三公 table in 万元):
+every comparison converts the other table's figure into the unit of the table the finding is on.
 """
 
 from __future__ import annotations
@@ -16,7 +19,15 @@ from typing import Any
 
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding, Severity
-from tasks.validate.amounts import ZERO, amounts_agree, format_amount, sum_amounts, to_amount
+from tasks.validate.amounts import (
+    ZERO,
+    agree_across,
+    convert,
+    format_amount,
+    sum_amounts,
+    table_unit,
+    to_amount,
+)
 from tasks.validate.evidence import finding_at
 from tasks.validate.labels import FIELD_LABELS
 from tasks.validate.lookup import class_rows, clean_label, coded_rows, first_table, grand_total_row
@@ -45,6 +56,13 @@ def side(doc: ExtractedDocument, slug: str, name: str) -> tuple[ExtractedTable, 
     return table, sides_of(table)[name]
 
 
+Units = tuple[str, str]  # (unit of ``actual``'s table, unit of ``expected``'s table)
+
+
+def units_of(doc: ExtractedDocument, here: ExtractedTable | None, there: ExtractedTable | None) -> Units:
+    return table_unit(here, doc), table_unit(there, doc)
+
+
 def mismatch(
     check: str,
     message: str,
@@ -55,11 +73,20 @@ def mismatch(
     actual: Any,
     settings: ValidateSettings,
     severity: Severity = Severity.ERROR,
+    units: Units | None = None,
 ) -> list[Finding]:
-    """A finding when ``expected`` and ``actual`` differ, none otherwise."""
-    if amounts_agree(expected, actual, settings.amount_tolerance):
+    """A finding when ``expected`` (from another table) and ``actual`` differ, none otherwise.
+
+    With ``units`` the two figures may be printed in different units: they are compared to the
+    coarser unit's rounding and the finding states ``expected`` in the unit of ``table``.
+    """
+    here, there = units or ("", "")
+    if agree_across(actual, here or None, expected, there or None, settings.amount_tolerance):
         return []
-    text = f"{message}: {format_amount(actual)} here, {format_amount(expected)} there"
+    converted = convert(expected, there or None, here or None)
+    text = f"{message}: {format_amount(actual)} here, {format_amount(converted)} there"
+    if here != there:
+        text += f" ({format_amount(expected)} {there} converted to {here})"
     return [
         finding_at(
             check,
@@ -67,7 +94,7 @@ def mismatch(
             table=table,
             record=record,
             field=field,
-            expected=to_amount(expected),
+            expected=converted,
             actual=to_amount(actual),
             severity=severity,
         )
@@ -96,6 +123,7 @@ def compare_classes(
     classified: ExtractedTable | None,
     what: str,
     settings: ValidateSettings,
+    doc: ExtractedDocument,
 ) -> list[Finding]:
     """Each 类 item of a summary's 支出 side against the 类 of the same name in ``classified``.
 
@@ -121,6 +149,7 @@ def compare_classes(
             row.get("total") if row else ZERO,
             item.get(item_field),
             settings,
+            units=units_of(doc, items_table, classified),
         )
     if classified is not None:
         for label, row in classes.items():
@@ -134,6 +163,7 @@ def compare_classes(
                     ZERO,
                     row.get("total"),
                     settings,
+                    units=units_of(doc, classified, items_table),
                 )
     return findings
 
@@ -152,6 +182,7 @@ def check_class_totals(doc: ExtractedDocument, settings: ValidateSettings) -> li
         by_function,
         "the 类 合计 in 部门预算支出总表",
         settings,
+        doc,
     )
 
 
@@ -173,6 +204,7 @@ def check_revenue_total(doc: ExtractedDocument, settings: ValidateSettings) -> l
             rev.grand_total.get("amount"),
             total_row.get("total"),
             settings,
+            units=units_of(doc, revenue, summary[0]),
         )
     if rev.subtotal is not None:
         findings += mismatch(
@@ -184,6 +216,7 @@ def check_revenue_total(doc: ExtractedDocument, settings: ValidateSettings) -> l
             rev.subtotal.get("amount"),
             total_row.get("current_year_subtotal"),
             settings,
+            units=units_of(doc, revenue, summary[0]),
         )
     return findings
 
@@ -203,6 +236,7 @@ def check_expenditure_total(doc: ExtractedDocument, settings: ValidateSettings) 
         summary[1].subtotal.get("amount"),
         total_row.get("total"),
         settings,
+        units=units_of(doc, spending, summary[0]),
     )
 
 
@@ -233,6 +267,7 @@ def check_fiscal_appropriation(doc: ExtractedDocument, settings: ValidateSetting
                 detail_total,
                 expenditure.subtotal.get(column),
                 settings,
+                units=units_of(doc, table, detail),
             )
         findings += compare_classes(
             FISCAL_APPROPRIATION,
@@ -242,6 +277,7 @@ def check_fiscal_appropriation(doc: ExtractedDocument, settings: ValidateSetting
             detail if detail.records else None,
             f"the 类 合计 in {detail.title}",
             settings,
+            doc,
         )
     return findings
 
@@ -268,6 +304,7 @@ def check_fiscal_revenue(doc: ExtractedDocument, settings: ValidateSettings) -> 
             other.get("amount"),
             item.get("total"),
             settings,
+            units=units_of(doc, table, summary[0]),
         )
     return findings
 
@@ -287,6 +324,7 @@ def check_basic_expenditure(doc: ExtractedDocument, settings: ValidateSettings) 
         general_total.get("basic"),
         basic_total.get("total"),
         settings,
+        units=units_of(doc, basic, general),
     )
 
 
@@ -296,9 +334,12 @@ def check_project_budgets(doc: ExtractedDocument, settings: ValidateSettings) ->
     projects = [(t, r) for t in doc.tables_of("project_performance") for r in t.records]
     if doc.document.kind != "budget_disclosure" or spending is None or total_row is None or not projects:
         return []
-    listed: Decimal = sum_amounts(r.get("budget_total") for _, r in projects)
+    unit = table_unit(spending, doc)
+    listed: Decimal = sum(
+        (convert(r.get("budget_total"), table_unit(t, doc), unit) for t, r in projects), ZERO
+    )
     planned = to_amount(total_row.get("project"))
-    if amounts_agree(planned, listed, settings.amount_tolerance):
+    if agree_across(planned, unit, listed, unit, settings.amount_tolerance):
         return []
     if listed > planned:
         text = (

@@ -4,7 +4,8 @@ The narrative is free text ("2026年预算收入 1200.50 万元", "人员经费9
 "“三公”经费预算安排4.5万元，其中因公出国（境）费0万元…"). Each figure is read with a pattern that
 needs the number right after its label (optionally after 为/共计/安排), so comparisons with last
 year ("基本支出增加12.34万元") are never mistaken for the figure itself. A figure the text does not
-state, or a table the document lacks, is simply not compared.
+state, or a table the document lacks, is simply not compared. The text states each figure with
+its unit (万元, 元, 亿元 …) and each table has its own: both are converted before comparing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from decimal import Decimal
 
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding, Severity
-from tasks.validate.amounts import ZERO, amounts_agree, format_amount, in_wan, to_amount
+from tasks.validate.amounts import (
+    DEFAULT_UNIT,
+    ZERO,
+    agree_across,
+    convert,
+    format_amount,
+    table_unit,
+    to_amount,
+)
 from tasks.validate.evidence import finding_at
 from tasks.validate.lookup import clean_label, first_table, grand_total_row
 from tasks.validate.reconcile.identities import fixed_assets_total_row, rows_by_role
@@ -25,7 +34,7 @@ from tasks.validate.settings import ValidateSettings
 
 NUMBER = r"(\d(?:[\d,，\s]*\d)?(?:\s*[.．]\s*\d+)?)"
 CONNECT = r"\s*(?:预算)?\s*(?:为|是|共|共计|合计|总计|安排|共计安排|安排了)?\s*"
-UNIT = r"\s*万\s*元"
+UNIT = r"\s*(亿|百万|万|千)?\s*元"  # the prefix group names the unit: 万 → 万元, none → 元
 
 
 def figure_pattern(label: str) -> re.Pattern[str]:
@@ -48,10 +57,21 @@ def parse_number(text: str) -> Decimal:
     return Decimal(re.sub(r"[\s,，]", "", text).replace("．", "."))
 
 
-def find_figure(text: str, pattern: re.Pattern[str]) -> Decimal | None:
-    """The first figure the pattern finds in ``text``, or None when the text does not state it."""
+def stated_unit(prefix: str | None) -> str:
+    """The unit a figure is stated in, from the character before 元 (``万`` → ``万元``)."""
+    return f"{prefix or ''}元"
+
+
+def find_stated(text: str, pattern: re.Pattern[str]) -> tuple[Decimal, str] | None:
+    """The first figure the pattern finds in ``text`` with its unit, or None when not stated."""
     match = pattern.search(text)
-    return parse_number(match.group(1)) if match else None
+    return (parse_number(match.group(1)), stated_unit(match.group(2))) if match else None
+
+
+def find_figure(text: str, pattern: re.Pattern[str]) -> Decimal | None:
+    """The first figure the pattern finds in ``text`` (in the unit it is stated in), or None."""
+    stated = find_stated(text, pattern)
+    return stated[0] if stated else None
 
 
 @dataclass(frozen=True)
@@ -226,20 +246,23 @@ def check_narrative(doc: ExtractedDocument, settings: ValidateSettings) -> list[
         return []
     findings: list[Finding] = []
     for figure in NARRATIVE_FIGURES:
-        stated = find_figure(text, figure.pattern)
-        if stated is None:
+        found = find_stated(text, figure.pattern)
+        if found is None:
             continue
+        stated, unit = found
         located = table_value(doc, figure)
         if located is None:
             continue
-        table, row, field, value = located
-        value = in_wan(value, doc.document.unit)
-        if amounts_agree(stated, value, settings.amount_tolerance):
+        table, row, field, printed = located
+        printed_unit = table_unit(table, doc)
+        if agree_across(stated, unit, printed, printed_unit, settings.amount_tolerance):
             continue
+        value = convert(printed, printed_unit, unit)
+        shown = "" if printed_unit == unit else f" ({format_amount(printed)} {printed_unit})"
         finding = finding_at(
             figure.check,
-            f"the 情况说明 states {figure.what} {format_amount(stated)} 万元 but {table.title} shows "
-            f"{format_amount(value)}",
+            f"the 情况说明 states {figure.what} {format_amount(stated)} {unit} but {table.title} shows "
+            f"{format_amount(value)} {unit}{shown}",
             table=table,
             record=row,
             field=field,
@@ -266,11 +289,14 @@ MENTION = re.compile(r"([^，,、；;：:]+?)\s*" + NUMBER + UNIT)
 
 
 def project_mentions(text: str) -> list[tuple[str, Decimal]]:
-    """(name, amount) for each project the 项目支出 sentence lists with a figure."""
+    """(name, amount in 万元) for each project the 项目支出 sentence lists with a figure."""
     match = PROJECT_LIST_PATTERN.search(text)
     if match is None:
         return []
-    return [(clean_label(name), parse_number(amount)) for name, amount in MENTION.findall(match.group(2))]
+    return [
+        (clean_label(name), convert(parse_number(amount), stated_unit(prefix), DEFAULT_UNIT))
+        for name, amount, prefix in MENTION.findall(match.group(3))
+    ]
 
 
 def check_project_list(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
@@ -288,7 +314,7 @@ def check_project_list(doc: ExtractedDocument, settings: ValidateSettings) -> li
     total_row = grand_total_row(spending)
     listed = sum((amount for _, amount in mentions), ZERO)
     if spending is not None and total_row is not None:
-        planned = in_wan(total_row.get("project"), doc.document.unit)
+        planned = convert(total_row.get("project"), table_unit(spending, doc), DEFAULT_UNIT)
         if listed > planned + settings.amount_tolerance:
             findings.append(
                 finding_at(
@@ -310,8 +336,10 @@ def check_project_list(doc: ExtractedDocument, settings: ValidateSettings) -> li
         tables = by_name.get(name)
         if not tables:
             continue
-        budget = sum((in_wan(r.get("budget_total"), doc.document.unit) for _, r in tables), ZERO)
-        if amounts_agree(amount, budget, settings.amount_tolerance):
+        budget = sum(
+            (convert(r.get("budget_total"), table_unit(t, doc), DEFAULT_UNIT) for t, r in tables), ZERO
+        )
+        if agree_across(amount, DEFAULT_UNIT, budget, DEFAULT_UNIT, settings.amount_tolerance):
             continue
         table, record = tables[0]
         findings.append(
@@ -327,3 +355,36 @@ def check_project_list(doc: ExtractedDocument, settings: ValidateSettings) -> li
             )
         )
     return findings
+
+
+@dataclass(frozen=True)
+class StatedFigure:
+    """A figure the 情况说明 states: kept with the document even when no table states it."""
+
+    check: str
+    label: str
+    value: Decimal
+    unit: str
+    value_wan: Decimal
+    page: int | None
+
+
+def stated_figures(doc: ExtractedDocument) -> list[StatedFigure]:
+    """Every figure of ``NARRATIVE_FIGURES`` the narrative states, as stated and in 万元.
+
+    A narrative-only file has no tables to compare with; these are its data (stored with it).
+    """
+    text = narrative_text(doc)
+    if not text.strip():
+        return []
+    figures: list[StatedFigure] = []
+    for figure in NARRATIVE_FIGURES:
+        found = find_stated(text, figure.pattern)
+        if found is None:
+            continue
+        value, unit = found
+        page = next(iter(narrative_page(doc, figure)), None)
+        figures.append(
+            StatedFigure(figure.check, figure.what, value, unit, convert(value, unit, DEFAULT_UNIT), page)
+        )
+    return figures

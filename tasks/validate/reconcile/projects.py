@@ -20,7 +20,15 @@ from collections.abc import Iterator
 from budget_etl.contract import PLAN_FIELDS
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding, Severity
-from tasks.validate.amounts import amounts_agree, format_amount, in_wan, is_number, sum_amounts, to_amount
+from tasks.validate.amounts import (
+    amounts_agree,
+    format_amount,
+    in_wan,
+    is_number,
+    sum_amounts,
+    table_unit,
+    to_amount,
+)
 from tasks.validate.evidence import finding_at
 from tasks.validate.labels import FIELD_LABELS
 from tasks.validate.lookup import clean_label
@@ -194,7 +202,7 @@ def check_cost_target(doc: ExtractedDocument, settings: ValidateSettings) -> lis
     for table, record in projects(doc):
         if not is_number(record.get("budget_total")):
             continue
-        budget = in_wan(record.get("budget_total"), doc.document.unit)  # targets are printed in 万元
+        budget = in_wan(record.get("budget_total"), table_unit(table, doc))  # targets are printed in 万元
         for i, indicator in enumerate(record.get("indicators") or []):
             if indicator.get("target_unit") != "万元" or not is_number(indicator.get("target_value")):
                 continue
