@@ -30,11 +30,21 @@ def check_items_exist(item_ids: list[int], settings: Settings) -> None:
         repository.engine.dispose()
 
 
-def retry_items(item_ids: list[int] | None, settings: Settings) -> RunSummary:
-    """Re-run review items (every open one for None) through the ``retry_reviews`` Prefect flow."""
+def retry_items(item_ids: list[int] | None, settings: Settings, *, actor: str | None = None) -> RunSummary:
+    """Re-run review items (every open one for None) through the ``retry_reviews`` Prefect flow.
+
+    With ``actor`` (a person acting in the web app) each item's audit log says who asked.
+    """
     if item_ids is not None and not item_ids:
         raise ReviewError(Reason.INVALID_STATE, "no review item ids given")
     check_items_exist(item_ids or [], settings)
+    if actor:
+        repository = open_repository(settings.resolved_database_url(), migrate=False)
+        try:
+            for item_id in item_ids or []:
+                repository.record_request(item_id, action="retry_by_person", actor=actor, reason="retry")
+        finally:
+            repository.engine.dispose()
     from flows.retry_reviews import retry_reviews
 
     options: dict[str, object] = {"item_ids": item_ids or None}

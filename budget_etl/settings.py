@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     review_base_url: str | None = Field(
         default=None,
         description="Base URL of the review web app (budget-etl serve); artifacts link to <base>/items/<id>.",
+    )
+    review_token: SecretStr | None = Field(
+        default=None,
+        description="Operator token for review actions in the web app (none: read-only, loopback only).",
     )
 
     # extraction limits (protect the worker from huge files)

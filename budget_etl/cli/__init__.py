@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 import budget_etl  # switches telemetry off first
-from budget_etl.cli import data, db, extract, review, run, validate
+from budget_etl.cli import data, db, extract, review, run, serve, validate
 
 app = typer.Typer(
     name="budget-etl",
@@ -32,7 +32,7 @@ def version() -> None:
     typer.echo(budget_etl.__version__)
 
 
-for _module in (extract, validate, db, review, run, data):
+for _module in (extract, validate, db, review, run, data, serve):
     _module.register(app)
 
 

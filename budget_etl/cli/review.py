@@ -116,6 +116,41 @@ def waive_command(
         typer.echo(f"review item #{item_id} waived: {reason}")
 
 
+@review_app.command("correct")
+def correct_command(
+    item_id: Annotated[int, typer.Argument(help="Review item id.")],
+    table: Annotated[int, typer.Option("--table", help="Table position in the document (0 = first).")],
+    row: Annotated[int, typer.Option("--row", help="Row index in that table (0 = first record).")],
+    field: Annotated[str, typer.Option("--field", help="Field name (data dictionary), e.g. plan_dec.")],
+    old: Annotated[str, typer.Option("--from", help="The value the cell holds now (refused if it differs).")],
+    new: Annotated[str, typer.Option("--to", help="The value printed in the document.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the reading was wrong.")],
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Who corrects it (default: your user name).")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Correct one cell that was read wrong, then re-validate the document (accepted when it passes)."""
+    from budget_etl.cli.output import fail
+    from budget_etl.cli.run import settings_for
+    from budget_etl.errors import BudgetEtlError
+    from budget_etl.review_actions import correct_cell
+
+    try:
+        result = correct_cell(
+            item_id, table_position=table, row_index=row, field=field, old=old, new=new, reason=reason,
+            actor=actor or whoami(), settings=settings_for(db),
+        )
+    except BudgetEtlError as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        emit_json({"correction": result.correction.to_dict(), "item": result.item.to_dict()})
+        return
+    typer.echo(f"review item #{item_id}: {result.correction.cell}: {old} → {result.correction.new_value}")
+    typer.echo(f"re-validated: the item is {result.item.item.status} ({result.item.item.message})")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``review`` to the main app."""
     app.add_typer(review_app, name="review")
