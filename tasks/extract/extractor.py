@@ -241,8 +241,9 @@ class DocumentExtractor:
         records: list[Record] = []
         for fragment in fragments:
             for r in range(fragment.n_rows):
-                cells = [clean_text(cell.text) for _, cell in row_cells(fragment, r)]
-                if any(cells):
+                cells = [text for c, cell in row_cells(fragment, r)
+                         if fragment.starts_here(r, c) and (text := clean_text(cell.text))]
+                if cells:
                     records.append({"cells": cells, "pages": [fragment.page], "bbox": fragment.row_bbox(r)})
         block.kept.clear()
         return ExtractedTable(type=OTHER_TABLE, title=block.match.title, pages=block.pages, records=records,

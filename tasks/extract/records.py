@@ -77,6 +77,8 @@ def one_sided_record(slug: str, row: DataRow, problems: list[CellProblem] | None
     return with_lineage(record, row, None)
 
 
+#: a side's own totals row (支出合计, 当年支出小计) belongs to no block of that side
+_SIDE_TOTAL = re.compile(r"(合计|总计|小计)$")
 _CODE_TEXT = re.compile(r"^[0-9A-Za-z]+$")
 
 
@@ -147,9 +149,11 @@ def two_sided_records(slug: str, row: DataRow, problems: list[CellProblem] | Non
                 previous["group"] = None  # the item spans the side's blocks: it belongs to none
             continue
         record: Record = {"line_no": line_no, "side": side}
-        if (group, "group") in row.values:
-            record["group"] = row.values[(group, "group")]
         record.update(values)
+        if (group, "group") in row.values:
+            block = optional_text(row.values[(group, "group")])
+            is_total = bool(_SIDE_TOTAL.search(compact(record.get("item") or "")))
+            record = {"line_no": line_no, "side": side, "group": None if is_total else block, **values}
         if extra:
             record["extra"] = extra
         out.append(with_lineage(record, row, group))

@@ -19,6 +19,8 @@ from tasks.extract.settings import ExtractSettings
 from tasks.extract.text import compact
 from tasks.extract.titles import TitleMatch, is_marker, match_title
 
+#: tables that repeat a title per instance (one 绩效目标表 per project): never continuations by title
+_FORMS = ("project_performance", "department_performance")
 _PUNCTUATION_ONLY = re.compile(r"^[“”\"'‘’「」『』]+$")
 _PARAGRAPH = re.compile(r"[。；;]|^第.{1,3}部分|^[一二三四五六七八九十]+、")
 #: page-header lines a spreadsheet export may print *inside* the ruled area, above the header
@@ -92,6 +94,10 @@ class BlockFinder:
             joined = match_title(self._prev_line.text + line.text, max_chars=self.settings.max_title_chars)
             if joined is not None and (match is None or joined.slug != OTHER_TABLE):
                 match, joined_with_prev = joined, True
+        if match is not None and not match.continued and self._repeats_last_title(match, line):
+            self._pending, self._current = None, self.blocks[-1]  # the title repeated on a continuation page
+            self._prev_line = None
+            return
         if match is not None and not match.continued:
             if joined_with_prev and self._pending is not None and self._pending.context:
                 self._pending.context.pop()
@@ -146,6 +152,16 @@ class BlockFinder:
             return table
         return RawTable(page=table.page, bbox=(table.bbox[0], table.row_bounds[k - 1][1], *table.bbox[2:]),
                         grid=table.grid[k:], row_bounds=table.row_bounds[k:], col_bounds=table.col_bounds)
+
+    def _repeats_last_title(self, match: TitleMatch, line: TextLine) -> bool:
+        """The last table's own title again, on the page after it: a continuation, not a new table."""
+        if not self.blocks or self._pending is not None:
+            return False
+        last = self.blocks[-1]
+        return (
+            match.slug == last.match.slug and compact(match.title) == compact(last.match.title)
+            and bool(last.pages) and line.page == last.pages[-1] + 1 and match.slug not in _FORMS
+        )
 
     def _is_caption_stack(self, parts: list[str]) -> bool:
         """Lines of one cell that are a title plus markers / 部门 / 单位 lines, nothing else."""

@@ -63,6 +63,10 @@ class Stitcher:
         self.header_seen = False
         #: two-sided tables: side group → its block header (功能分类 / 支出用途)
         self.blocks: dict[str, str] = {}
+        #: a table without a name column (one 合计 row): the name is the total column's header
+        self.name_from: str | None = None
+        #: rows as printed: a merged cell counts in its top row only, no cut-row joining (采购表)
+        self.as_printed = slug == "government_procurement"
         #: amount cells whose text is not a number (filled in by the record builder)
         self.problems: list = []
         #: empty-table notes printed as a body row (本表无数据)
@@ -79,6 +83,7 @@ class Stitcher:
                 own = horizontal_items(labels, printed)
             self.mapping = own
             self.blocks = block_labels(printed, own) if self.two_sided else {}
+            self.name_from = name_from_total(own, printed, self.slug)
             self.header_seen = True
         elif self.previous is not None and table.n_cols != self.previous.n_cols:
             self.mapping = remap_by_position(self.mapping, self.previous, table)
@@ -95,12 +100,14 @@ class Stitcher:
                 if texts:
                     self.unread.append((table.page, table.row_bbox(r), texts[0]))
                 continue
-            row = read_row(table, r, self.mapping, keep_cells=self.two_sided)
+            row = read_row(table, r, self.mapping, keep_cells=self.two_sided, as_printed=self.as_printed)
             if row.blank():
                 continue
             for side, block in self.blocks.items():
-                row.values[(side, "group")] = block
-            cut = at_break and bool(self.rows) and (
+                row.values[(side, "group")] = "" if spans_blocks(table, r, self.mapping, side) else block
+            if self.name_from:
+                row.values.setdefault((None, "name"), self.name_from)
+            cut = at_break and bool(self.rows) and not self.as_printed and (
                 is_split_remainder(row, self.mapping) or is_split_remainder(self.rows[-1], self.mapping)
             )
             if cut:
@@ -114,6 +121,31 @@ class Stitcher:
         """Rows no page break can still change (all but the last), handed over and forgotten."""
         settled, self.rows = self.rows[:-1], self.rows[-1:]
         return settled
+
+
+def spans_blocks(table: RawTable, r: int, mapping: dict[int, ColumnKey], side: str) -> bool:
+    """The item cell of ``side`` reaches into another block of the same side (当年支出小计)."""
+    base = side.split("#")[0]
+    item = next((c for c, key in mapping.items() if key == (side, "item")), None)
+    if item is None or item >= table.n_cols:
+        return False
+    cell = table.grid[r][item]
+    return cell is not None and any(
+        c < table.n_cols and table.grid[r][c] is cell
+        for c, key in mapping.items()
+        if key[0] is not None and key[0] != side and key[0].split("#")[0] == base
+    )
+
+
+def name_from_total(mapping: dict[int, ColumnKey], printed: list[list[str]], slug: str) -> str | None:
+    """No name column but a 合计 column: the one row is named by that header (合计)."""
+    from budget_etl.contract import TABLE_TYPES
+
+    fields = {key[1] for key in mapping.values()}
+    if "name" in fields or "name" not in TABLE_TYPES[slug].fields or "total" not in fields:
+        return None
+    column = next(c for c, key in mapping.items() if key == (None, "total"))
+    return printed[column][-1] if printed[column] else None
 
 
 def pair_two_level_names(
@@ -153,7 +185,10 @@ def horizontal_items(labels: list[list[str]], printed: list[list[str]]) -> dict[
     return mapping
 
 
-def read_row(table: RawTable, r: int, mapping: dict[int, ColumnKey], *, keep_cells: bool = True) -> DataRow:
+def read_row(
+    table: RawTable, r: int, mapping: dict[int, ColumnKey], *, keep_cells: bool = True,
+    as_printed: bool = False,
+) -> DataRow:
     """Values of one grid row by column key; a horizontally merged cell counts once, at its left.
 
     ``keep_cells`` keeps each value's cell bbox (two-sided tables give each side its own bbox).
@@ -162,7 +197,8 @@ def read_row(table: RawTable, r: int, mapping: dict[int, ColumnKey], *, keep_cel
     cells: dict[ColumnKey, list[float]] = {}
     for c, key in mapping.items():
         cell = table.grid[r][c] if c < table.n_cols else None
-        if cell is None or (c > 0 and table.grid[r][c - 1] is cell):
+        continued = as_printed and not table.starts_here(r, c)  # a merged cell counts in its top row
+        if cell is None or (c > 0 and table.grid[r][c - 1] is cell) or continued:
             values.setdefault(key, "")
             continue
         values[key] = cell.text
