@@ -11,7 +11,7 @@ from typing import Any
 import pdfplumber
 import pytest
 
-from budget_etl.contract import DOCUMENT_KINDS, INDICATOR_FIELDS, TABLE_TYPES
+from budget_etl.contract import DOCUMENT_KINDS, INDICATOR_FIELDS, TABLE_TYPES, TARGET_OPS
 from tests.fixtures.generator.text import squash
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
@@ -72,9 +72,10 @@ def _check_record(slug: str, record: dict[str, Any]) -> None:
         for indicator in record["indicators"]:
             assert set(indicator) == set(INDICATOR_FIELDS)
             assert indicator["level1"], indicator
-            assert indicator["target_op"] in (None, ">=", "<=", ">", "<", "=")
+            assert indicator["target_op"] in (None, *TARGET_OPS)
             if indicator["target_op"] is None:
                 assert indicator["target_value"] is None and indicator["target_unit"] is None
+            assert (indicator["target_max"] is not None) == (indicator["target_op"] == "between")
 
 
 @pytest.mark.parametrize("name", sorted({e["seed"] for e in INDEX}) + STEMS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -101,13 +102,13 @@ _OPS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "": "="}
 def test_target_with_a_sign_a_number_and_a_short_unit_is_parsed(
     sign: str, number: object, unit: str, gap: str
 ) -> None:
-    op, value, parsed_unit = parse_target(f"{sign}{number}{gap}{unit}")
-    assert (op, value, parsed_unit) == (_OPS[sign], number, unit or None)
+    op, value, parsed_unit, maximum = parse_target(f"{sign}{number}{gap}{unit}")
+    assert (op, value, parsed_unit, maximum) == (_OPS[sign], number, unit or None, None)
 
 
 @given(head=_CJK, rest=_TEXT)
 def test_target_starting_with_text_is_qualitative(head: str, rest: str) -> None:
-    assert parse_target(f"{head}{rest}") == (None, None, None)
+    assert parse_target(f"{head}{rest}") == (None, None, None, None)
 
 
 @pytest.mark.parametrize(
@@ -120,10 +121,19 @@ def test_target_starting_with_text_is_qualitative(head: str, rest: str) -> None:
         ("100 百分比", ("=", "100", "百分比")),
         ("保障当年完成年度工作计划", (None, None, None)),
         ("≤预算批复金额", (None, None, None)),
-        ("12 月底之前", (None, None, None)),
+        ("12 月底之前", ("<=", "12", "月底")),
+        ("95%以上", (">=", "95", "%")),
+        ("不低于95%", (">=", "95", "%")),
+        ("≤500元/人月", ("<=", "500", "元/人月")),
+        ("2024年底前完成", (None, None, None)),
         ("每人5000元", (None, None, None)),
     ],
 )
 def test_target_parsing_rule(target: str, parsed: tuple[str | None, str | None, str | None]) -> None:
-    op, value, unit = parse_target(target)
+    op, value, unit, _ = parse_target(target)
     assert (op, None if value is None else str(value), unit) == parsed
+
+
+def test_target_range_rule() -> None:
+    assert parse_target("90%-100%") == ("between", Decimal(90), "%", Decimal(100))
+    assert parse_target("90%～100%") == ("between", Decimal(90), "%", Decimal(100))
