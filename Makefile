@@ -21,12 +21,13 @@ install: $(VENV)/.installed
 lint: install
 	$(PY) -m ruff check .
 
-# Debian's chromium for the browser checks (Playwright drives it; never `playwright install`, which
-# downloads a browser build). Installed when running as root and missing; otherwise those tests skip loudly.
+# Debian's chromium (and a CJK font, so screenshots show the documents' names) for the browser checks;
+# Playwright drives it — never `playwright install`, which downloads a browser build. Installed when
+# running as root and missing; otherwise the browser checks skip loudly.
 browser:
-	@if command -v chromium >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-zenhei; \
 	else echo "WARNING: no chromium and not root: the browser checks will be SKIPPED"; fi
 
 test: install lint browser
