@@ -17,6 +17,7 @@ from budget_etl.contract import OTHER_TABLE
 from tasks.extract.pages import PageContent, RawTable, TextLine
 from tasks.extract.settings import ExtractSettings
 from tasks.extract.text import compact
+from tasks.extract.title_run import TitleRun, forget
 from tasks.extract.titles import TitleMatch, is_marker, match_title
 
 #: tables that repeat a title per instance (one 绩效目标表 per project): never continuations by title
@@ -59,6 +60,7 @@ class BlockFinder:
     _pending: TableBlock | None = None
     _current: TableBlock | None = None
     _prev_line: TextLine | None = None
+    _title_run: TitleRun = field(default_factory=TitleRun)
     #: ruled tables seen, titled or not (a document with tables none recognised says so)
     ruled_tables: int = 0
 
@@ -94,6 +96,14 @@ class BlockFinder:
             joined = match_title(self._prev_line.text + line.text, max_chars=self.settings.max_title_chars)
             if joined is not None and (match is None or joined.slug != OTHER_TABLE):
                 match, joined_with_prev = joined, True
+        run = self._title_run.take(
+            line, wrap_gap=self.settings.title_wrap_gap, max_chars=self.settings.max_title_chars
+        )
+        if run is not None:  # a numbered 绩效 title wrapped over several lines (tasks/extract/title_run.py)
+            match, earlier = run
+            joined_with_prev = False
+            forget(earlier, self._pending.context if self._pending else None,
+                   self.blocks[-1].trailing if self.blocks else None)
         if match is not None and not match.continued and self._repeats_last_title(match, line):
             self._pending, self._current = None, self.blocks[-1]  # the title repeated on a continuation page
             self._prev_line = None
