@@ -46,6 +46,7 @@ class Reason(StrEnum):
     INCOMPLETE_DOWNLOAD = "incomplete_download"
     REDIRECT_REFUSED = "redirect_refused"  # to a non-http(s) scheme, another host or a private address
     TOO_SLOW = "too_slow"  # the transfer stayed under the minimum rate or past the total deadline
+    HOST_NOT_FOUND = "host_not_found"  # DNS says the name does not exist (permanent, not retried)
     # validate / store
     VALIDATION_ERRORS = "validation_errors"
     DATABASE_UNAVAILABLE = "database_unavailable"

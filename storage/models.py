@@ -137,6 +137,9 @@ class FetchLog(Base):
     size: Mapped[int | None] = mapped_column(Integer)
     elapsed_ms: Mapped[int | None]
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: where the attempt ended after redirects, and the JSON list of URLs it was redirected from
+    final_url: Mapped[str | None] = mapped_column(String(2000))
+    redirects: Mapped[str | None] = mapped_column(Text)
 
 
 class FetchedFile(Base):

@@ -14,7 +14,8 @@ happens here, in one transaction each, with an audit row — so the rules "exact
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -210,8 +211,10 @@ class Repository:
         sha256: str | None,
         size: int | None,
         elapsed_ms: int | None,
+        final_url: str | None = None,
+        redirects: Sequence[str] = (),
     ) -> None:
-        """Record one HTTP attempt (outcome: downloaded | not_modified | failed)."""
+        """Record one HTTP attempt (outcome: downloaded | not_modified | failed) and where it ended."""
         if outcome not in FETCH_OUTCOMES:
             raise ValueError(f"fetch outcome must be one of {FETCH_OUTCOMES}, not {outcome!r}")
         entry = FetchLog(
@@ -226,6 +229,8 @@ class Repository:
             sha256=sha256,
             size=size,
             elapsed_ms=elapsed_ms,
+            final_url=final_url,
+            redirects=json.dumps(list(redirects)) if redirects else None,
         )
         self._write(f"logging a fetch of {url}", lambda session: session.add(entry))
 

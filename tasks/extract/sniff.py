@@ -14,7 +14,7 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 
-from budget_etl.errors import ExtractError, Reason
+from budget_etl.errors import BudgetEtlError, ExtractError, Reason
 
 FORMATS = ("pdf", "docx", "xlsx", "doc", "xls", "html", "empty", "unknown")
 
@@ -61,7 +61,7 @@ def _sniff_ole(data: bytes) -> str:
     return "unknown"
 
 
-def check_regular_file(path: Path) -> int:
+def check_regular_file(path: Path, error: type[BudgetEtlError] = ExtractError) -> int:
     """The size of ``path`` if it is a regular file; a FIFO, device or directory is refused up front.
 
     Opening a FIFO blocks until a writer comes, and ``/dev/zero`` reads forever: both must be
@@ -70,18 +70,16 @@ def check_regular_file(path: Path) -> int:
     try:
         info = path.stat()
     except FileNotFoundError as exc:
-        raise ExtractError(Reason.FILE_NOT_FOUND, f"{path} does not exist", path=str(path)) from exc
+        raise error(Reason.FILE_NOT_FOUND, f"{path} does not exist", path=str(path)) from exc
     except OSError as exc:
-        raise ExtractError(
-            Reason.NOT_PDF, f"cannot read {path}: {exc.strerror or exc}", path=str(path)
-        ) from exc
+        raise error(Reason.NOT_PDF, f"cannot read {path}: {exc.strerror or exc}", path=str(path)) from exc
     if not stat.S_ISREG(info.st_mode):
-        raise ExtractError(
+        raise error(
             Reason.SPECIAL_FILE, f"{path} is {_kind_of(info.st_mode)}, not a regular file",
             path=str(path), kind=_kind_of(info.st_mode),
         )
     if not os.access(path, os.R_OK):
-        raise ExtractError(Reason.NOT_PDF, f"cannot read {path}: permission denied", path=str(path))
+        raise error(Reason.NOT_PDF, f"cannot read {path}: permission denied", path=str(path))
     return info.st_size
 
 

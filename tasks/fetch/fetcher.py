@@ -11,16 +11,20 @@ returned as an ``Attempt`` row so the caller can write the fetch log, and the fi
 from __future__ import annotations
 
 import hashlib
+import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Literal
+from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from budget_etl.errors import FetchError, Reason
 from budget_etl.settings import Settings
+from tasks.fetch.policy import AddressRefused, GuardedBackend, HostPolicy, deadline, refused
 
 Outcome = Literal["downloaded", "not_modified", "failed"]
 
@@ -42,6 +46,9 @@ class Attempt:
     sha256: str | None
     size: int | None
     elapsed_ms: int
+    #: where the attempt ended after redirects, and the URLs it was redirected from (in order)
+    final_url: str | None = None
+    redirects: tuple[str, ...] = ()
 
 
 @dataclass
@@ -70,6 +77,10 @@ class _Response:
     final_url: str
     headers: Mapping[str, str]
     data: bytes | None
+    redirects: tuple[str, ...] = ()
+
+
+_REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -121,12 +132,17 @@ class Fetcher:
     ) -> None:
         self.settings = settings
         self._sleep = sleep
+        # redirects are followed here, hop by hop, so each hop passes the host policy first
         self._client = client or httpx.Client(
             timeout=httpx.Timeout(settings.http_timeout_s),
-            follow_redirects=True,
-            max_redirects=settings.http_max_redirects,
+            follow_redirects=False,
             headers={"User-Agent": settings.user_agent},
+            transport=guarded_transport(settings),
         )
+
+    def policy_for(self, url: str) -> HostPolicy:
+        """The default policy of a URL fetched on its own: its own origin only."""
+        return HostPolicy.for_urls([url], allow_private=self.settings.http_allow_private_hosts)
 
     def close(self) -> None:
         self._client.close()
@@ -138,16 +154,29 @@ class Fetcher:
         self.close()
 
     def fetch(
-        self, url: str, headers: Mapping[str, str] | None = None, *, first_attempt: int = 1
+        self,
+        url: str,
+        headers: Mapping[str, str] | None = None,
+        *,
+        first_attempt: int = 1,
+        policy: HostPolicy | None = None,
     ) -> FetchResult:
-        """GET ``url`` (conditionally, with the given validators), retrying transient failures."""
+        """GET ``url`` (conditionally, with the given validators), retrying transient failures.
+
+        The whole fetch — every attempt and back-off — ends by ``fetch_deadline_s``; one attempt
+        by ``http_deadline_s``. A failure at the document deadline is no longer transient, so
+        neither this loop nor a Prefect task retry spends another deadline on it.
+        """
+        policy = policy or self.policy_for(url)
         attempts: list[Attempt] = []
         max_attempts = self.settings.http_retries + 1
+        document_deadline = time.monotonic() + self.settings.fetch_deadline_s
         for number in range(first_attempt, first_attempt + max_attempts):
             started = time.monotonic()
             retry_after: float | None = None
+            request_deadline = min(started + self.settings.http_deadline_s, document_deadline)
             try:
-                response = self._get(url, headers or {})
+                response = self._get(url, headers or {}, policy, request_deadline)
             except FetchError as error:
                 attempts.append(_failed_attempt(number, None, error, started))
                 last: FetchError = error
@@ -157,11 +186,15 @@ class Fetcher:
                 if error is None:
                     return self._success(url, response, number, elapsed, attempts)
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
-                attempts.append(_failed_attempt(number, response.status_code, error, started))
+                attempts.append(_failed_attempt(number, response.status_code, error, started, response))
                 last = error
             if not last.transient or number == first_attempt + max_attempts - 1:
                 break
-            self._sleep(backoff_delay(number - first_attempt + 1, self.settings, retry_after))
+            delay = backoff_delay(number - first_attempt + 1, self.settings, retry_after)
+            if time.monotonic() + delay >= document_deadline:
+                last = out_of_time(last, self.settings.fetch_deadline_s)
+                break
+            self._sleep(delay)
         return FetchResult(url=url, outcome="failed", error=last, attempts=attempts)
 
     def _success(
@@ -169,9 +202,11 @@ class Fetcher:
     ) -> FetchResult:
         etag = response.headers.get("etag")
         last_modified = response.headers.get("last-modified")
+        hops = {"final_url": response.final_url, "redirects": response.redirects}
         if response.status_code == 304:
             attempts.append(
-                Attempt(number, 304, "not_modified", None, None, etag, last_modified, None, None, elapsed)
+                Attempt(number, 304, "not_modified", None, None, etag, last_modified, None, None, elapsed,
+                        **hops)
             )
             return FetchResult(
                 url=url, outcome="not_modified", final_url=response.final_url,
@@ -181,7 +216,7 @@ class Fetcher:
         digest = hashlib.sha256(data).hexdigest()
         attempts.append(
             Attempt(number, response.status_code, "downloaded", None, None, etag, last_modified,
-                    digest, len(data), elapsed)
+                    digest, len(data), elapsed, **hops)
         )
         return FetchResult(
             url=url, outcome="downloaded", final_url=response.final_url, data=data, sha256=digest,
@@ -189,8 +224,39 @@ class Fetcher:
             attempts=attempts,
         )
 
-    def _get(self, url: str, headers: Mapping[str, str]) -> _Response:
-        """One GET, streamed so the size limit holds without buffering an oversized body."""
+    def _get(
+        self, url: str, headers: Mapping[str, str], policy: HostPolicy, request_deadline: float
+    ) -> _Response:
+        """One GET with its redirects: every hop checked by ``policy`` before it is requested."""
+        chain: list[str] = []
+        current = url
+        for _hop in range(self.settings.http_max_redirects + 1):
+            problem = policy.refusal(current)
+            if problem is not None:
+                problem.evidence["redirects"] = [*chain]
+                raise problem
+            try:
+                with deadline(request_deadline):
+                    response = self._get_one(current, headers, request_deadline)
+            except FetchError as error:
+                if chain:
+                    error.evidence.setdefault("final_url", current)
+                    error.evidence.setdefault("redirects", [*chain])
+                raise
+            location = response.headers.get("location")
+            if response.status_code not in _REDIRECT_STATUS or not location:
+                response.redirects = tuple(chain)
+                return response
+            chain.append(current)
+            current = urljoin(current, location.strip())
+        raise FetchError(
+            Reason.TOO_MANY_REDIRECTS,
+            f"more than {self.settings.http_max_redirects} redirects from {url}",
+            redirects=chain,
+        )
+
+    def _get_one(self, url: str, headers: Mapping[str, str], request_deadline: float) -> _Response:
+        """One request, streamed so the size limit, the deadline and the minimum rate hold."""
         limit = self.settings.max_download_bytes
         received = 0
         expected: int | None = None
@@ -208,6 +274,7 @@ class Fetcher:
                     )
                 chunks: list[bytes] = []
                 size = 0
+                body_started = time.monotonic()
                 for chunk in response.iter_bytes():
                     received = response.num_bytes_downloaded
                     size += len(chunk)
@@ -218,16 +285,22 @@ class Fetcher:
                             size=size, limit=limit,
                         )
                     chunks.append(chunk)
+                    self._check_pace(url, size, body_started, request_deadline)
                 received = response.num_bytes_downloaded
                 if expected is not None and received != expected:
                     raise _incomplete(url, received, expected)
                 return _Response(response.status_code, final_url, response.headers, b"".join(chunks))
-        except httpx.TooManyRedirects as exc:
-            raise FetchError(
-                Reason.TOO_MANY_REDIRECTS,
-                f"more than {self.settings.http_max_redirects} redirects from {url}",
-            ) from exc
+        except AddressRefused as exc:
+            raise exc.error from exc
+        except httpx.UnsupportedProtocol as exc:
+            raise refused(url, f"unsupported scheme ({exc})") from exc
         except httpx.TimeoutException as exc:
+            if time.monotonic() >= request_deadline - 0.01:
+                raise FetchError(
+                    Reason.TOO_SLOW,
+                    f"{url} did not finish within the {self.settings.http_deadline_s:g}s request deadline",
+                    transient=True, deadline_s=self.settings.http_deadline_s, received=received,
+                ) from exc
             raise FetchError(
                 Reason.FETCH_TIMEOUT,
                 f"no answer from {url} within {self.settings.http_timeout_s:g}s ({type(exc).__name__})",
@@ -240,9 +313,65 @@ class Fetcher:
                 Reason.CONNECTION_ERROR, f"connection to {url} broke: {exc}", transient=True
             ) from exc
         except httpx.TransportError as exc:
+            if name_does_not_exist(exc):
+                host = urlsplit(url).hostname
+                raise FetchError(
+                    Reason.HOST_NOT_FOUND, f"{host} does not exist (DNS): {url}", transient=False, host=host
+                ) from exc
             raise FetchError(
                 Reason.CONNECTION_ERROR, f"cannot connect to {url}: {exc}", transient=True
             ) from exc
+
+    def _check_pace(self, url: str, size: int, body_started: float, request_deadline: float) -> None:
+        """A body trickled below the minimum rate (after the grace period) is given up on."""
+        now = time.monotonic()
+        if now >= request_deadline:
+            raise FetchError(
+                Reason.TOO_SLOW,
+                f"{url} did not finish within the {self.settings.http_deadline_s:g}s request deadline",
+                transient=True, deadline_s=self.settings.http_deadline_s, received=size,
+            )
+        elapsed = now - body_started
+        minimum = self.settings.http_min_rate_bytes_s
+        if minimum > 0 and elapsed > self.settings.http_min_rate_grace_s and size / elapsed < minimum:
+            raise FetchError(
+                Reason.TOO_SLOW,
+                f"{url} sends {size / elapsed:.0f} bytes/s, under the minimum of {minimum:g} bytes/s",
+                transient=True, rate_bytes_s=round(size / elapsed, 1), received=size,
+            )
+
+
+def name_does_not_exist(exc: BaseException) -> bool:
+    """A resolver answer that the name does not exist (``EAI_AGAIN``, a temporary failure, is not)."""
+    permanent = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5)}
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror) and current.errno in permanent:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def guarded_transport(settings: Settings) -> httpx.HTTPTransport:
+    """httpx's transport on the guarded backend: connected addresses checked, reads under the deadline."""
+    transport = httpx.HTTPTransport()
+    ssl_context = transport._pool._ssl_context  # keep httpx's certificate setup
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=ssl_context,
+        network_backend=GuardedBackend(HostPolicy(allow_private=settings.http_allow_private_hosts)),
+    )
+    return transport
+
+
+def out_of_time(error: FetchError, budget_s: float) -> FetchError:
+    """The last error, made final: the document's fetch deadline leaves no time for another try."""
+    final = FetchError(
+        error.reason, f"{error.message} (gave up: the {budget_s:g}s fetch deadline leaves no time to retry)",
+        transient=False, **error.evidence,
+    )
+    return final
 
 
 def decode_html(data: bytes, content_type: str | None) -> str:
@@ -280,8 +409,12 @@ def _elapsed_ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
 
-def _failed_attempt(number: int, status: int | None, error: FetchError, started: float) -> Attempt:
+def _failed_attempt(
+    number: int, status: int | None, error: FetchError, started: float, response: _Response | None = None
+) -> Attempt:
+    final_url = response.final_url if response is not None else error.evidence.get("final_url")
+    redirects = response.redirects if response is not None else error.evidence.get("redirects", ())
     return Attempt(
         number, status, "failed", error.reason.value, error.message, None, None, None, None,
-        _elapsed_ms(started),
+        _elapsed_ms(started), final_url=final_url, redirects=tuple(redirects),
     )

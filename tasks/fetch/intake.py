@@ -21,6 +21,7 @@ from storage.repository import Repository
 from tasks.fetch.discover import DiscoveredLink, classify_link, discover_links
 from tasks.fetch.fetcher import Attempt, Fetcher, FetchResult, decode_html
 from tasks.fetch.payload import check_payload
+from tasks.fetch.policy import HostPolicy
 from tasks.fetch.sources import Publisher
 
 IntakeOutcome = Literal["new", "unchanged", "not_modified", "failed"]
@@ -114,7 +115,7 @@ def log_attempts(repository: Repository, url: str, attempts: list[Attempt]) -> N
             url=url, attempt=attempt.attempt, status_code=attempt.status_code, outcome=attempt.outcome,
             reason=attempt.reason, message=attempt.message, etag=attempt.etag,
             last_modified=attempt.last_modified, sha256=attempt.sha256, size=attempt.size,
-            elapsed_ms=attempt.elapsed_ms,
+            elapsed_ms=attempt.elapsed_ms, final_url=attempt.final_url, redirects=attempt.redirects,
         )
 
 
@@ -139,23 +140,37 @@ def discover_publisher(
     """Record the publisher's sources and collect document links from its listing pages."""
     found: dict[str, DiscoveredLink] = {}
     failures: list[ListingFailure] = []
+    policy = publisher_policy(publisher, fetcher)
     for url in publisher.documents:
         _record_source(repository, publisher, url, listing=False)
         found.setdefault(url, DiscoveredLink(url=url, format=classify_link(url) or "pdf", text=""))
     for listing_url in publisher.listings:
         _record_source(repository, publisher, listing_url, listing=True)
         with throttle.slot(listing_url) if throttle is not None else nullcontext():
-            result = fetcher.fetch(listing_url)
+            result = fetcher.fetch(listing_url, policy=policy)
         log_attempts(repository, listing_url, result.attempts)
         if result.data is None:
             error = result.error or FetchError(Reason.HTTP_ERROR, f"listing {listing_url} returned no page")
             failures.append(ListingFailure(url=listing_url, error=error))
             continue
         for link in discover_links(decode_html(result.data, result.content_type), listing_url):
+            refusal = policy.refusal(link.url, resolve=False)
+            if refusal is not None:  # a link off the publisher's hosts: said, never fetched
+                failures.append(ListingFailure(url=link.url, error=refusal))
+                continue
             if link.url not in found:
                 _record_source(repository, publisher, link.url, listing=False)
                 found[link.url] = link
     return Discovery(publisher=publisher.name, documents=tuple(found.values()), failures=tuple(failures))
+
+
+def publisher_policy(publisher: Publisher, fetcher: Fetcher) -> HostPolicy:
+    """The publisher's own hosts (of its configured URLs) plus any it lists as ``allowed_hosts``."""
+    return HostPolicy.for_urls(
+        [*publisher.documents, *publisher.listings],
+        extra_hosts=getattr(publisher, "allowed_hosts", ()),
+        allow_private=fetcher.settings.http_allow_private_hosts,
+    )
 
 
 def _record_source(repository: Repository, publisher: Publisher, url: str, *, listing: bool) -> None:
@@ -165,8 +180,39 @@ def _record_source(repository: Repository, publisher: Publisher, url: str, *, li
     )
 
 
-def intake_file(path: Path, *, repository: Repository, raw_store: RawStore) -> FetchedDocument:
+#: bytes read to decide a local file's type before it is copied anywhere
+HEAD_BYTES = 64 * 1024
+
+
+def check_local_file(path: Path, *, max_bytes: int | None = None) -> int:
+    """Size and type of a local file, decided before it is read whole or copied.
+
+    A FIFO would block the read forever and ``/dev/zero`` never ends; a 600 MB file used to be
+    copied into the raw store before it was refused. ``stat`` and the first bytes decide instead.
+    """
+    from tasks.extract.sniff import check_regular_file  # the extractor's stat-only check, shared
+
+    size = check_regular_file(path, error=FetchError)
+    if max_bytes is not None and size > max_bytes:
+        raise FetchError(
+            Reason.FILE_TOO_LARGE, f"{path} has {size} bytes, more than the limit of {max_bytes}",
+            size=size, max_bytes=max_bytes,
+        )
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return size  # office containers: the extractor reads the whole file and names the format
+    problem = check_payload(head, str(path))
+    if problem is not None:
+        raise problem
+    return size
+
+
+def intake_file(
+    path: Path, *, repository: Repository, raw_store: RawStore, max_bytes: int | None = None
+) -> FetchedDocument:
     """A local file given on the command line, kept in the raw store like a downloaded one."""
+    check_local_file(Path(path), max_bytes=max_bytes)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:

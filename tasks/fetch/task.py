@@ -74,4 +74,7 @@ def fetch_document(url: str, settings: Settings, conditional: bool = True) -> Fe
 @expected_errors_as_failed
 def store_local_file(path: str, settings: Settings) -> FetchedDocument:
     """Keep a file given on the command line in the raw store (an unreadable path is an error)."""
-    return intake_file(Path(path), repository=repository_for(settings), raw_store=raw_store_for(settings))
+    return intake_file(
+        Path(path), repository=repository_for(settings), raw_store=raw_store_for(settings),
+        max_bytes=settings.max_download_bytes,
+    )

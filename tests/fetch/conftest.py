@@ -46,4 +46,5 @@ def fast_settings(tmp_path) -> Settings:
         max_download_bytes=200_000,
         task_retries=1,
         task_retry_delay_s=0,
+        http_allow_private_hosts=True,  # the faulty server is on 127.0.0.1: allowed explicitly, here only
     )

@@ -86,7 +86,24 @@ class Huge:
     announce_length: bool = True
 
 
-Behaviour = Serve | Status | Sleep | Delay | Call | Reset | Truncate | Redirect | Huge
+@dataclass(frozen=True)
+class Trickle:
+    """200 with an honest Content-Length, then the body ``chunk`` bytes every ``interval`` seconds."""
+
+    body: bytes
+    interval: float
+    chunk: int = 1
+
+
+@dataclass(frozen=True)
+class SlowHeaders:
+    """The status line, then the header block one byte every ``interval`` seconds (never a body)."""
+
+    interval: float
+    length: int = 10_000
+
+
+Behaviour = Serve | Status | Sleep | Delay | Call | Reset | Truncate | Redirect | Huge | Trickle | SlowHeaders
 
 LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
 
@@ -195,6 +212,30 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(behaviour.code, b"", "text/plain", {"Location": behaviour.location})
         elif isinstance(behaviour, Huge):
             self._huge(behaviour)
+        elif isinstance(behaviour, Trickle | SlowHeaders):
+            self._slowly(behaviour)
+
+    def _slowly(self, behaviour: Trickle | SlowHeaders) -> None:
+        """Stay just alive: a byte at a time, until the client hangs up (it should, on its deadline)."""
+        try:
+            if isinstance(behaviour, SlowHeaders):
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                for _ in range(behaviour.length):
+                    self.wfile.write(b"X")
+                    self.wfile.flush()
+                    time.sleep(behaviour.interval)
+            else:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/pdf")
+                self.send_header("Content-Length", str(len(behaviour.body)))
+                self.end_headers()
+                for at in range(0, len(behaviour.body), behaviour.chunk):
+                    self.wfile.write(behaviour.body[at: at + behaviour.chunk])
+                    self.wfile.flush()
+                    time.sleep(behaviour.interval)
+        except OSError:
+            pass  # the client gave up, as it should
+        self.close_connection = True
 
     def _serve(self, behaviour: Serve) -> None:
         etag = '"' + hashlib.sha256(behaviour.body).hexdigest()[:16] + '"'

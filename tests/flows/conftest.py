@@ -39,6 +39,7 @@ def settings_for_tests(tmp_path: Path, database_url: str) -> Settings:
         politeness_timeout_s=30,
         task_retries=1,
         task_retry_delay_s=0,
+        http_allow_private_hosts=True,  # the test publishers are on 127.0.0.1: allowed explicitly
     )
 
 

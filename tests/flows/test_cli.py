@@ -28,6 +28,7 @@ def cli_env(prefect_api, tmp_path, sqlite_url, monkeypatch):
         "BUDGET_ETL_HTTP_TIMEOUT_S": "2",
         "BUDGET_ETL_TASK_RETRIES": "0",
         "BUDGET_ETL_PER_HOST_REQUESTS_PER_S": "100",
+        "BUDGET_ETL_HTTP_ALLOW_PRIVATE_HOSTS": "true",  # the test publishers are on 127.0.0.1
     }.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
