@@ -59,7 +59,10 @@ def free_port() -> int:
 def prefect_server(home: Path, *, timeout_s: float = 120) -> Iterator[str]:
     """``prefect server start`` on a free 127.0.0.1 port; yields its base URL (UI at /, API at /api)."""
     port = free_port()
-    env = {**os.environ, **QUIET, "PREFECT_HOME": str(home)}
+    env = {
+        **os.environ, **QUIET, "PREFECT_HOME": str(home), "PREFECT_SERVER_API_HOST": "127.0.0.1",
+        "PREFECT_SERVER_API_PORT": str(port), "PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api",
+    }
     env.pop("PREFECT_API_URL", None)
     log = (home / "server.log").open("wb")
     process = subprocess.Popen(
