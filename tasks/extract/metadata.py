@@ -28,6 +28,9 @@ _LABELLED_NAME = re.compile(r"^(?:编制|预算)?(?:部门|单位)(?:名称)?[�
 _NOT_NAME = re.compile(r"预算年度|单位[：:]|截止|日期|时间|编制|审核|绩效目标|^注|^表")
 _COVER = re.compile(r"^(?P<name>.*?)(?:\d{4}年(?:度)?)?部门预算(?:绩效文本|信息公开)")
 _AUTHOR = re.compile(r"^(?P<name>.+?)编制$")
+_COVER_TITLE = re.compile(
+    r"^(?P<name>[^\d：:]+?)(?:(?:19|20)\d{2})?年?度?(?:区级|省级|市级|县级)?(?:部门|单位)预算"
+)
 _PERFORMANCE_TEXT = re.compile(r"部门预算绩效文本|部门预算项目绩效")
 
 
@@ -101,7 +104,20 @@ def cover_name(lines: list[TextLine]) -> str | None:
         match = _AUTHOR.match(compact(line.text))
         if match:
             return match.group("name")
-    return None
+    return cover_title_name(first_page)
+
+
+def cover_title_name(first_page: list[TextLine]) -> str | None:
+    """A cover that prints only ``XX局 / 2019年度部门预算(公开)``, possibly over several lines:
+    a labelled ``预算单位：XX`` line wins, else the words before the year and 部门/单位预算."""
+    for line in first_page[:12]:
+        for segment in line.segments or [line.text]:
+            found = department_line(segment)
+            if found and found[0] is None:
+                return found[1]
+    joined = "".join(compact(ln.text) for ln in first_page[:6])
+    match = _COVER_TITLE.match(joined)
+    return match.group("name") if match and match.group("name") else None
 
 
 def _continues(above: TextLine, below: TextLine) -> bool:
