@@ -6,6 +6,12 @@ run shows review items too. ``run_demo`` writes a sources file pointing at it an
 ``ingest`` flow with SQLite under ``data/`` and a local Prefect API whose home is
 ``data/prefect``. The site serves ``Last-Modified`` and answers ``If-Modified-Since`` with 304, and
 its port is stable, so a second run downloads and processes nothing.
+
+The publisher lives only as long as the command. ``budget-etl demo --serve`` keeps it up after
+the run (until Ctrl-C) so the README's retry walkthrough can be followed end to end: republish a
+file into the site folder, ``budget-etl review retry ID`` in another terminal, the item resolves.
+Each run records the publisher's address in ``data/demo/publisher.json``; a retry that cannot
+reach it says that the demo publisher is not running and how to start it (``retry_hint``).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -27,7 +33,7 @@ import yaml
 from budget_etl.settings import Settings, use_settings
 
 if TYPE_CHECKING:
-    from flows.outcomes import RunSummary
+    from flows.outcomes import DocumentOutcome, RunSummary
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES_DIR = ROOT / "tests" / "fixtures" / "corpus"
@@ -58,6 +64,7 @@ class DemoReport:
     reports_dir: Path
     prefect_home: Path
     samples: list[str] = field(default_factory=list)
+    site_dir: Path | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +76,7 @@ class DemoReport:
             "reports_dir": str(self.reports_dir),
             "prefect_home": str(self.prefect_home),
             "samples": self.samples,
+            "site_dir": str(self.site_dir) if self.site_dir else None,
         }
 
 
@@ -152,9 +160,52 @@ def write_sources(template: Path, base_url: str, target: Path) -> Path:
     return target
 
 
+#: settings the demo's own fetches need from a retry in another terminal too (env form)
+LOOPBACK_SETTING = "http_allow_private_hosts"
+
+
 def demo_settings(settings: Settings) -> Settings:
-    """The user's settings, with politeness relaxed for a local server we own."""
-    return settings.model_copy(update={"per_host_requests_per_s": 50.0, "per_host_concurrency": 4})
+    """The user's settings, with politeness relaxed and loopback allowed for a local server we own."""
+    update: dict[str, Any] = {"per_host_requests_per_s": 50.0, "per_host_concurrency": 4}
+    if LOOPBACK_SETTING in Settings.model_fields:  # the fetch host policy refuses 127.0.0.1 by default
+        update[LOOPBACK_SETTING] = True
+    return settings.model_copy(update=update)
+
+
+def retry_env() -> str:
+    """The environment prefix a ``budget-etl review retry`` of the demo's URLs needs (may be empty)."""
+    return f"BUDGET_ETL_{LOOPBACK_SETTING.upper()}=true " if LOOPBACK_SETTING in Settings.model_fields else ""
+
+
+def publisher_file(data_dir: Path) -> Path:
+    return data_dir / "demo" / "publisher.json"
+
+
+def record_publisher(data_dir: Path, base_url: str, site: Path) -> None:
+    """Remember where the demo's publisher was, so a failed retry of its URLs can say why."""
+    target = publisher_file(data_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"base_url": base_url, "site_dir": str(site)}), encoding="utf-8")
+
+
+def retry_hint(outcome: DocumentOutcome, settings: Settings) -> str | None:
+    """Why a retried demo URL could not be fetched, when the reason is that the demo publisher is gone.
+
+    The demo's publisher only runs inside ``budget-etl demo``; afterwards its URLs refuse connections
+    and a retry of their review items cannot pass. Other failures keep their own message.
+    """
+    if outcome.stage != "fetch" or outcome.reason not in ("connection_error", "fetch_timeout"):
+        return None
+    path = publisher_file(settings.data_dir.resolve())
+    if not path.is_file() or not outcome.source_url:
+        return None
+    base_url = json.loads(path.read_text(encoding="utf-8")).get("base_url", "")
+    if not base_url or not outcome.source_url.startswith(base_url.rstrip("/") + "/"):
+        return None
+    return (
+        f"{base_url} is the demo's local publisher, which runs only while `budget-etl demo` does; "
+        "start `budget-etl demo --serve` (it stays up until Ctrl-C) and retry from another terminal"
+    )
 
 
 def use_local_prefect_home(data_dir: Path) -> Path:
@@ -167,8 +218,17 @@ def use_local_prefect_home(data_dir: Path) -> Path:
     return home
 
 
-def run_demo(settings: Settings, *, samples_dir: Path = SAMPLES_DIR) -> DemoReport:
-    """Serve the samples, ingest them through Prefect, and report what happened."""
+def run_demo(
+    settings: Settings,
+    *,
+    samples_dir: Path = SAMPLES_DIR,
+    while_serving: Callable[[DemoReport], None] | None = None,
+) -> DemoReport:
+    """Serve the samples, ingest them through Prefect, and report what happened.
+
+    ``while_serving`` is called with the report while the publisher is still up (``--serve`` blocks
+    there until Ctrl-C); the publisher stops when it returns.
+    """
     settings = demo_settings(settings)
     data_dir = settings.data_dir.resolve()
     prefect_home = use_local_prefect_home(data_dir)
@@ -180,18 +240,77 @@ def run_demo(settings: Settings, *, samples_dir: Path = SAMPLES_DIR) -> DemoRepo
 
     with serve_site(site, settings.demo_port) as base_url:
         sources = write_sources(SOURCES_TEMPLATE, base_url, data_dir / "demo" / "sources.yaml")
+        record_publisher(data_dir, base_url, site)
         with use_settings(settings):
             summary = ingest(sources_file=str(sources))
-    return DemoReport(
-        summary=summary,
-        site_url=base_url,
-        sources_file=sources,
-        database_url=settings.resolved_database_url(),
-        raw_store=settings.resolved_raw_store_url(),
-        reports_dir=settings.resolved_reports_dir(),
-        prefect_home=prefect_home,
-        samples=[s.path.name for s in samples],
-    )
+        report = DemoReport(
+            summary=summary,
+            site_url=base_url,
+            sources_file=sources,
+            database_url=settings.resolved_database_url(),
+            raw_store=settings.resolved_raw_store_url(),
+            reports_dir=settings.resolved_reports_dir(),
+            prefect_home=prefect_home,
+            samples=[s.path.name for s in samples],
+            site_dir=site,
+        )
+        if while_serving is not None:
+            while_serving(report)
+    return report
+
+
+@dataclass(frozen=True)
+class Republish:
+    """One step of the retry walkthrough: a dead link whose file the publisher puts back."""
+
+    item_id: int
+    url: str
+    replacement: Path
+    target: Path
+
+
+def republish_step(report: DemoReport, samples_dir: Path = SAMPLES_DIR) -> Republish | None:
+    """A 404 review item and a corpus PDF, not served yet, of a kind and seed that was accepted.
+
+    Copying ``replacement`` to ``target`` is what a publisher re-uploading the file looks like; a
+    retry of ``item_id`` then fetches, processes and resolves it.
+    """
+    if report.site_dir is None:
+        return None
+    index = json.loads((samples_dir / "index.json").read_text(encoding="utf-8"))
+    seeds = {e["stem"]: str(e.get("seed", e["stem"])) for e in index["documents"]}
+    served = set(report.samples)
+    outcomes = report.summary.outcomes
+    accepted = {(o.source_url or "").rsplit("/", 2)[-2]: seeds.get(Path(o.source_url or "").stem)
+                for o in outcomes if o.status == "accepted"}
+    for o in outcomes:
+        if o.reason != "http_not_found" or not o.review_item_id or not o.source_url:
+            continue
+        kind, name = o.source_url.rsplit("/", 2)[-2:]
+        if kind not in accepted:
+            continue
+        spare = [samples_dir / f"{stem}.pdf" for stem, seed in seeds.items()
+                 if seed == accepted[kind] and f"{stem}.pdf" not in served
+                 and (samples_dir / f"{stem}.pdf").is_file()]
+        if spare:
+            return Republish(o.review_item_id, o.source_url, spare[0], report.site_dir / kind / name)
+    return None
+
+
+def render_serving(report: DemoReport, step: Republish | None) -> str:
+    """What to do while ``--serve`` keeps the publisher up: the README's retry walkthrough."""
+    env = retry_env()
+    lines = ["", f"The demo publisher stays up at {report.site_url} (site folder {report.site_dir}); "
+             "Ctrl-C stops it.", "In another terminal, from this directory:"]
+    if step is not None:
+        lines += [
+            f"  {env}budget-etl review retry {step.item_id}    # still HTTP 404: nothing republished yet",
+            f"  cp {step.replacement} {step.target}    # the publisher puts the file back",
+            f"  {env}budget-etl review retry {step.item_id}    # fetched, processed, item resolved",
+        ]
+    else:
+        lines.append(f"  {env}budget-etl review retry --all   # every open item, against the live publisher")
+    return "\n".join(lines)
 
 
 def render_report(report: DemoReport) -> str:
@@ -245,6 +364,7 @@ def render_report(report: DemoReport) -> str:
         "  budget-etl review list                 # the review queue",
         "  budget-etl review show ID              # why, with findings and pages",
         "  budget-etl review retry ID | --all     # re-run through the same pipeline",
+        "  budget-etl demo --serve                # keep the publisher up to retry its URLs (README)",
         f"  PREFECT_HOME={report.prefect_home} .venv/bin/prefect server start",
         "                                         # then open http://127.0.0.1:4200 to see these runs",
         "  make demo                              # again: nothing is downloaded or processed twice",

@@ -11,6 +11,7 @@ Exit codes: 0 every document accepted (or unchanged); 1 some document is in revi
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,10 +20,12 @@ import typer
 from budget_etl.cli.db import DbOption, JsonOption
 from budget_etl.cli.output import EXIT_FINDINGS, EXIT_OK, emit_json, fail
 from budget_etl.cli.review import review_app
+from budget_etl.demo import retry_hint
 from budget_etl.errors import BudgetEtlError, Reason, ReviewError
 from budget_etl.settings import Settings, get_settings, use_settings
 
 if TYPE_CHECKING:
+    from budget_etl.demo import DemoReport
     from flows.outcomes import DocumentOutcome, RunSummary
 
 
@@ -53,6 +56,9 @@ def print_summary(summary: RunSummary, *, as_json: bool) -> None:
         return
     for outcome in summary.outcomes:
         typer.echo(describe(outcome))
+        hint = retry_hint(outcome, get_settings()) if outcome.status == "failed" else None
+        if hint:
+            typer.echo(f"          why: {hint}")
     totals = summary.totals()
     typer.echo(
         f"{totals['accepted']} accepted, {totals['in_review']} in review, {totals['failed']} failed, "
@@ -108,18 +114,37 @@ def retry_command(
     raise typer.Exit(exit_code(summary))
 
 
-def demo_command(as_json: JsonOption = False) -> None:
+def demo_command(
+    as_json: JsonOption = False,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Keep the demo publisher up after the run (until Ctrl-C).")
+    ] = False,
+) -> None:
     """Run the whole pipeline on the bundled samples from a local HTTP server (see README)."""
-    from budget_etl.demo import render_report, run_demo
+    from budget_etl.demo import render_report, render_serving, republish_step, run_demo
+
+    def show(report: DemoReport) -> None:
+        if as_json:
+            emit_json({**report.to_dict(), "serving": serve})
+        else:
+            typer.echo(render_report(report))
+            if serve:
+                typer.echo(render_serving(report, republish_step(report)))
+        if serve:
+            wait_for_interrupt()
 
     try:
-        report = run_demo(get_settings())
+        run_demo(get_settings(), while_serving=show)
     except BudgetEtlError as exc:
         fail(exc, as_json=as_json)
-    if as_json:
-        emit_json(report.to_dict())
-    else:
-        typer.echo(render_report(report))
+
+
+def wait_for_interrupt() -> None:
+    """Block until Ctrl-C (or SIGTERM, which Python turns into SystemExit) while the publisher serves."""
+    import threading
+
+    with contextlib.suppress(KeyboardInterrupt):
+        threading.Event().wait()
 
 
 def deploy_command(

@@ -78,3 +78,71 @@ def test_the_demo_runs_the_pipeline_and_a_second_run_processes_nothing(prefect_a
     assert "Accepted (1)" in text and "validation_errors" in text and str(first.reports_dir) in text
     assert "Nothing new to process" in render_report(second)
     assert (tmp_path / "data" / "budget_etl.db").is_file()
+
+
+SPARE = "002-b"  # another layout of the accepted seed: what the publisher "re-uploads" in the walkthrough
+
+
+@pytest.fixture
+def samples_with_a_spare(two_samples: Path) -> Path:
+    """``two_samples`` plus a second layout of the accepted seed, which the demo does not serve."""
+    index = json.loads((CORPUS / "index.json").read_text(encoding="utf-8"))
+    ours = json.loads((two_samples / "index.json").read_text(encoding="utf-8"))
+    ours["documents"] += [d for d in index["documents"] if d["stem"] == SPARE]
+    (two_samples / "index.json").write_text(json.dumps(ours), encoding="utf-8")
+    shutil.copy(CORPUS / f"{SPARE}.pdf", two_samples)
+    return two_samples
+
+
+@pytest.mark.prefect
+@pytest.mark.slow
+def test_serve_keeps_the_publisher_up_so_a_retry_resolves_a_republished_file(
+    prefect_api, tmp_path, samples_with_a_spare
+):
+    """The README walkthrough: ``demo --serve``; retry a 404 (still 404); republish; retry (resolved).
+
+    After the publisher stops, retrying one of its URLs fails and the hint says why.
+    """
+    from budget_etl.demo import demo_settings, republish_step, retry_hint
+    from budget_etl.review_actions import retry_items
+    from storage.engine import make_engine
+    from storage.repository import Repository
+
+    settings = Settings(
+        data_dir=tmp_path / "data", demo_port=free_port(), http_backoff_s=0.01, task_retry_delay_s=0,
+        http_retries=0, task_retries=0,
+    )
+    retry_settings = demo_settings(settings)  # what `demo --serve` prints: the demo's env for the retry
+    seen: dict[str, object] = {}
+
+    def walkthrough(report) -> None:
+        step = republish_step(report, samples_with_a_spare)
+        assert step is not None and step.replacement.name == f"{SPARE}.pdf"
+        listing = urllib.request.urlopen(step.url.rsplit("/", 1)[0] + "/", timeout=10).read().decode()
+        assert 'href="missing.pdf"' in listing  # a real fetch from the publisher, after the run
+        seen["before"] = retry_items([step.item_id], retry_settings).outcomes
+        shutil.copy(step.replacement, step.target)
+        seen["after"] = retry_items([step.item_id], retry_settings).outcomes
+        seen["step"] = step
+
+    report = run_demo(settings, samples_dir=samples_with_a_spare, while_serving=walkthrough)
+
+    step = seen["step"]
+    [before], [after] = seen["before"], seen["after"]
+    assert (before.status, before.reason) == ("failed", "http_not_found")
+    assert after.status == "accepted", after
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        repo = Repository(engine, actor="demo-test")
+        assert repo.get_review(step.item_id).item.status == "resolved"
+        still_open = [o for o in report.summary.outcomes
+                      if o.reason == "http_not_found" and o.review_item_id != step.item_id]
+        assert still_open
+    finally:
+        engine.dispose()
+
+    [gone] = retry_items([still_open[0].review_item_id], retry_settings).outcomes  # publisher stopped
+    assert (gone.status, gone.stage, gone.reason) == ("failed", "fetch", "connection_error")
+    hint = retry_hint(gone, settings)
+    assert hint and report.site_url in hint and "budget-etl demo --serve" in hint
+    assert retry_hint(before, settings) is None  # a 404 from a live publisher is its own reason
