@@ -8,7 +8,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: install test lint demo bench corpus clean browser
+.PHONY: install test lint demo bench corpus corpus-deps clean browser
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,17 @@ demo: install
 bench: install
 	$(PY) bench/extract.py
 
-# Re-render the test corpus (needs CJK fonts and LibreOffice; see tests/fixtures/README.md).
-corpus: install
+# Re-render the test corpus with the fonts and LibreOffice it was rendered with (see
+# tests/fixtures/README.md). `make test` needs none of this: the suite reads the committed PDFs and
+# draws its own small PDFs in reportlab's built-in CID fonts. corpus-deps installs the Debian
+# packages with apt-get when missing (root; what a fresh machine of this kind lacks).
+CORPUS_APT := fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai libreoffice-writer-nogui
+corpus-deps:
+	@dpkg-query -W $(CORPUS_APT) >/dev/null 2>&1 || { \
+	  echo "make corpus: installing $(CORPUS_APT) (apt-get, needs root)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(CORPUS_APT); }
+
+corpus: install corpus-deps
 	$(PY) -m tests.fixtures.generator
 
 clean:
