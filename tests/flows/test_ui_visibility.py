@@ -209,3 +209,57 @@ def test_the_run_forms_offer_only_operator_parameters_with_help_and_refuse_setti
                 parameters={"item_ids": [1], "settings": {"database_url": "sqlite:///elsewhere.db"}},
             )
     assert refused.value.response.status_code in (409, 422)
+
+
+def test_an_expected_fetch_failure_is_logged_as_one_line_without_a_traceback(
+    prefect_api, server, flow_settings, caplog
+):
+    from prefect import flow
+
+    from tasks.fetch.task import fetch_document
+    from tasks.retry import configured
+
+    dead = server.script("/gone.pdf", Status(404))
+
+    @flow(name="fetch-one")
+    def fetch_one() -> tuple[bool, str]:
+        state = configured(fetch_document, flow_settings)(dead, flow_settings, return_state=True)
+        return state.is_failed(), state.message
+
+    with caplog.at_level("INFO"):
+        failed, message = fetch_one()
+
+    assert failed and message.startswith("http_not_found: ")
+    task_records = [r for r in caplog.records if r.name.startswith("prefect.task_runs")]
+    assert any("http_not_found" in r.getMessage() for r in task_records)
+    assert all(not r.exc_info or r.exc_info[0] is None for r in task_records), "no traceback"
+    assert all("\n" not in r.getMessage() for r in task_records)
+
+
+def test_a_host_that_does_not_exist_fails_its_fetch_task_at_once_without_retries(prefect_api, flow_settings):
+    import socket
+
+    from prefect import flow
+
+    from tasks.fetch.task import fetch_document
+    from tasks.retry import configured
+
+    host = "no-such-publisher.invalid"  # RFC 2606: never resolves
+    try:
+        socket.getaddrinfo(host, 80)
+    except socket.gaierror as exc:
+        if exc.errno != socket.EAI_NONAME:
+            pytest.skip(f"this resolver answers {exc} (not 'name does not exist') for {host}")
+    settings = flow_settings.model_copy(update={"task_retries": 2, "http_retries": 3})
+
+    @flow(name="fetch-missing-host")
+    def fetch_one() -> tuple[bool, str, Any]:
+        state = configured(fetch_document, settings)(f"http://{host}/a.pdf", settings, return_state=True)
+        return state.is_failed(), state.message, state.state_details.task_run_id
+
+    failed, message, task_run_id = fetch_one()
+
+    assert failed and message.startswith("host_not_found: "), message
+    with get_client(sync_client=True) as client:
+        task_run = client.read_task_run(task_run_id)
+    assert task_run.run_count == 1, "a DNS 'name does not exist' is permanent: no Prefect retry"
