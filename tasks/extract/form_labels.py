@@ -60,3 +60,9 @@ def indicator_field(label: str) -> str | None:
 def is_label(key: str) -> bool:
     """Does this reduced cell text name a field or a section of the form?"""
     return field_of(key) is not None or section_of(key) is not None
+
+
+def is_department_title(title: str) -> bool:
+    """部门整体支出绩效目标表 (department-wide goals), not one project's 绩效目标表."""
+    key = form_key(title)
+    return any(key.endswith(form_key(t)) for t in load("form_labels")["department_titles"])

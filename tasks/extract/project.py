@@ -140,8 +140,8 @@ def read_label_values(state: _State, cells: list[tuple[int, Cell]]) -> None:
     i = 0
     while i < len(cells):
         key, cell = keys[i], cells[i][1]
-        section = section_of(key)
-        name = field_of(key) if section is None else None
+        name = field_of(key)
+        section = section_of(key) if name is None else None
         if section == "purpose_follows":
             state.pending = "purpose"
         if name is None:

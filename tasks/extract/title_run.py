@@ -6,14 +6,17 @@ more lines, and its last line alone may look like a complete title. A numbered l
 *run*; each next line set close below it (same page, gap at most ``title_wrap_gap`` font
 heights, about the same font size) joins the run until the joined text ends as a 绩效 title.
 The title is then the joined text and its ``seq`` the number of the first line — whatever a
-shorter piece of it would have matched.
+shorter piece of it would have matched. A 绩效 title whose wording is department-wide
+(部门整体支出绩效目标表, ``department_titles`` in form_labels.yaml) is typed
+``department_performance``, on one line or several.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from budget_etl.contract import PERFORMANCE_TABLES
+from tasks.extract.form_labels import is_department_title
 from tasks.extract.pages import TextLine
 from tasks.extract.text import compact
 from tasks.extract.titles import TitleMatch, match_title, split_numbering
@@ -40,11 +43,14 @@ class TitleRun:
             match = match_title(joined, max_chars=max_chars * MAX_TITLE_LINES)
             if match is not None and match.slug in PERFORMANCE_TABLES and not match.continued:
                 earlier, self.lines = self.lines[:-1], []
-                return match, earlier
+                return (as_department(match) if is_department_title(match.title) else match), earlier
             if len(self.lines) >= MAX_TITLE_LINES:
                 self.lines = []
             return None
         self.lines = [line] if _opens_run(line, max_chars) else []
+        alone = match_title(line.text, max_chars=max_chars)
+        if alone is not None and alone.slug == "project_performance" and is_department_title(alone.title):
+            return as_department(alone), []
         return None
 
     @staticmethod
@@ -72,3 +78,8 @@ def forget(lines: list[TextLine], *buckets: list[TextLine] | None) -> None:
     for bucket in buckets:
         if bucket is not None:
             bucket[:] = [ln for ln in bucket if all(ln is not old for old in lines)]
+
+
+def as_department(match: TitleMatch) -> TitleMatch:
+    """The same title typed as the department-wide form (its wording: form_labels.yaml)."""
+    return replace(match, slug="department_performance")
