@@ -53,6 +53,7 @@ class Reason(StrEnum):
     STORE_FAILED = "store_failed"
     RAW_FILE_MISSING = "raw_file_missing"  # the raw store has no file with that sha256
     RAW_FILE_CORRUPT = "raw_file_corrupt"  # the stored bytes no longer hash to their name
+    OUTPUT_NOT_WRITABLE = "output_not_writable"  # a report/output path that cannot be written (CLI)
     # any stage: a bug, not a property of the document (kept with its traceback for a developer)
     UNEXPECTED_ERROR = "unexpected_error"
     # review operations

@@ -16,7 +16,7 @@ import typer
 
 from budget_etl.cli.output import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, emit_json, fail
 from budget_etl.document import ExtractedDocument
-from budget_etl.errors import ExtractError, Reason
+from budget_etl.errors import BudgetEtlError, ExtractError, Reason
 from budget_etl.findings import Finding, Severity, has_errors
 from budget_etl.settings import get_settings
 
@@ -27,25 +27,48 @@ def is_extract_json(data: bytes) -> bool:
 
 
 def load_document(file: Path) -> ExtractedDocument:
-    """The document in ``file``: extract JSON is read as is, anything else goes through the extractor."""
+    """The document in ``file``: extract JSON is read as is, anything else goes through the extractor.
+
+    Special files are refused from ``stat`` (a FIFO would hang, ``/dev/zero`` never ends) and the
+    size is checked before reading; a JSON nested too deeply is an unsupported file, not a crash.
+    """
+    from budget_etl.cli.extract import extract_file
+    from tasks.extract.settings import ExtractSettings
+    from tasks.extract.sniff import check_regular_file
+
+    size = check_regular_file(file)
+    limit = ExtractSettings.from_app_settings().max_bytes
+    if size > limit:
+        raise ExtractError(
+            Reason.FILE_TOO_LARGE, f"{file} has {size} bytes, more than the limit of {limit}",
+            size=size, max_bytes=limit,
+        )
     try:
-        data = file.read_bytes()
+        with open(file, "rb") as handle:
+            head = handle.read(64)
     except OSError as exc:
         raise ExtractError(
             Reason.NOT_PDF, f"cannot read {file}: {exc.strerror or exc}", path=str(file)
         ) from exc
-    if is_extract_json(data):
-        try:
-            return ExtractedDocument.from_json(data.decode("utf-8"))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ExtractError(
-                Reason.UNSUPPORTED_FORMAT,
-                f"{file} is JSON but not an extract document: {exc}",
-                path=str(file),
-            ) from exc
-    from tasks.extract import extract_document  # imported here: keeps `budget-etl --help` fast
+    if is_extract_json(head):
+        return read_extract_json(file)
+    return extract_file(file)
 
-    return extract_document(data, source_url=None)
+
+def read_extract_json(file: Path) -> ExtractedDocument:
+    try:
+        return ExtractedDocument.from_json(file.read_bytes().decode("utf-8"))
+    except RecursionError as exc:
+        raise ExtractError(
+            Reason.UNSUPPORTED_FORMAT, f"{file} is JSON nested too deeply to be an extract document",
+            path=str(file),
+        ) from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ExtractError(
+            Reason.UNSUPPORTED_FORMAT,
+            f"{file} is JSON but not an extract document: {type(exc).__name__}: {exc}"[:500],
+            path=str(file),
+        ) from exc
 
 
 def where(finding: Finding) -> str:
@@ -82,6 +105,22 @@ def report_path(doc: ExtractedDocument, file: Path, requested: Path | None) -> P
     return get_settings().resolved_reports_dir() / f"{name}.html"
 
 
+def write_report(doc: ExtractedDocument, findings: list[Finding], target: Path) -> Path:
+    """Write the HTML report to ``target`` (a directory or an unwritable path is a clear error)."""
+    from tasks.validate import render_html_report
+
+    html = render_html_report(doc, findings)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise ExtractError(
+            Reason.OUTPUT_NOT_WRITABLE, f"cannot write the report to {target}: {exc.strerror or exc}",
+            path=str(target),
+        ) from exc
+    return target
+
+
 def _json_default(value: object) -> object:
     if isinstance(value, Decimal):
         return float(value)
@@ -98,16 +137,21 @@ def validate(
     Exit 0 when there is no error finding, 1 when there are error findings, 2 when the file
     cannot be read. The HTML report goes to --report or to BUDGET_ETL_REPORTS_DIR.
     """
-    from tasks.validate import render_html_report, validate_document
+    from budget_etl.cli.extract import quiet_libraries
+    from tasks.extract.integrity import merge_findings
+    from tasks.validate import validate_document
 
+    quiet_libraries()
     try:
         doc = load_document(file)
-    except ExtractError as exc:
+        # the extractor's integrity errors (missing pages, damaged streams) count like failed checks
+        findings = merge_findings(doc, validate_document(doc))
+        target = write_report(doc, findings, report_path(doc, file, report))
+    except BudgetEtlError as exc:
         fail(exc, as_json=as_json, code=EXIT_UNREADABLE)
-    findings = validate_document(doc)
-    target = report_path(doc, file, report)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_html_report(doc, findings), encoding="utf-8")
+    except Exception as exc:  # the boundary: a crash is reported as data, never as a traceback
+        error = ExtractError(Reason.UNEXPECTED_ERROR, f"{type(exc).__name__}: {exc}"[:500], path=str(file))
+        fail(error, as_json=as_json, code=EXIT_UNREADABLE)
     if as_json:
         payload = {
             "document": doc.to_dict()["document"],

@@ -37,7 +37,8 @@ def extract_checked(
         doc = extract_document(data, source_url=source_url, settings=settings)
     except ExtractError as exc:
         raise explain_by_damage(exc, data) from exc
-    doc.findings.extend(check_integrity(data, doc, toc_text=toc_text(data)))
+    page, text = toc_page(data)
+    doc.findings.extend(check_integrity(data, doc, toc_text=text, toc_page=page))
     return doc
 
 
@@ -84,19 +85,18 @@ def explain_by_damage(error: ExtractError, data: bytes) -> ExtractError:
     )
 
 
-def toc_text(data: bytes, pages: int = TOC_PAGES) -> str | None:
-    """The text of the first page (of the leading few) that prints 目录, or None."""
+def toc_page(data: bytes, pages: int = TOC_PAGES) -> tuple[int | None, str | None]:
+    """The number and text of the first page (of the leading few) that prints 目录, or (None, None)."""
     import pdfplumber
 
     from tasks.extract.integrity import _TOC_MARK
 
     try:
         with pdfplumber.open(BytesIO(data)) as pdf:
-            for page in pdf.pages[:pages]:
+            for number, page in enumerate(pdf.pages[:pages], start=1):
                 text = page.extract_text() or ""
                 if _TOC_MARK.search(text):
-                    return text
+                    return number, text
     except Exception:  # the extractor read this file; a TOC we cannot read is not a finding
-        return None
-    return None
-
+        return None, None
+    return None, None

@@ -58,7 +58,9 @@ class PageTree:
     duplicates: list[int] = field(default_factory=list)
 
 
-def check_integrity(data: bytes, doc: ExtractedDocument, *, toc_text: str | None = None) -> list[Finding]:
+def check_integrity(
+    data: bytes, doc: ExtractedDocument, *, toc_text: str | None = None, toc_page: int | None = None
+) -> list[Finding]:
     """Every structural problem of ``data`` and every sign of loss in ``doc``, as error findings."""
     findings: list[Finding] = []
     pdf = _parse(data)
@@ -68,7 +70,8 @@ def check_integrity(data: bytes, doc: ExtractedDocument, *, toc_text: str | None
         findings += object_findings(pdf)
     findings += cid_findings(doc)
     if toc_text and doc.tables and not doc.document.narrative_only:
-        findings += toc_findings(toc_entries(toc_text), [t.title for t in doc.tables])
+        pages = [toc_page] if toc_page else []
+        findings += toc_findings(toc_entries(toc_text), [t.title for t in doc.tables], pages=pages)
     return findings
 
 
@@ -271,6 +274,7 @@ _LEADERS = re.compile(r"[.…·．。\-—_\s]{3,}\s*\d*\s*$|\s+\d+\s*$")
 _NUMBERING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|\d+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)])\s*"
 )
+_PAGE_NUMBER = re.compile(r"\d+\s*$")
 _NOISE = re.compile(r"[\s\d年度（）()“”\"'、.．，,:：]+")
 
 
@@ -286,26 +290,32 @@ def toc_entries(text: str) -> list[str]:
             joined[-1] += line
         else:
             joined.append(line)
-    entries: list[tuple[str, str]] = []  # (numbering style, title)
+    entries: list[tuple[str, str, bool]] = []  # (numbering style, title, has a page locator)
     for line in joined:
         bare = _LEADERS.sub("", line)
+        located = bool(_PAGE_NUMBER.search(line))
         numbering = _NUMBERING.match(bare)
         style = "none" if numbering is None else ("arabic" if re.search(r"\d", numbering.group()) else "cjk")
         title = _NUMBERING.sub("", bare).strip()
         if title.endswith("表") and not title.startswith("第") and 4 <= len(title) <= 60:
-            entries.append((style, title))
+            entries.append((style, title, located))
         elif entries and entries[-1][0] == "cjk":
-            entries[-1] = ("done", entries[-1][1])  # a heading followed by prose: a table entry after all
-    # 五、部门预算表 followed by 1. … 2. …: a section heading over the tables, not a table
+            entries[-1] = ("done", *entries[-1][1:])  # a heading followed by prose: a table entry after all
+    located_share = sum(e[2] for e in entries) / len(entries) if entries else 0
     kept = [
-        title for i, (style, title) in enumerate(entries)
+        title for i, (style, title, located) in enumerate(entries)
+        # 五、部门预算表 followed by 1. … 2. …: a section heading over the tables, not a table
         if not (style == "cjk" and i + 1 < len(entries) and entries[i + 1][0] == "arabic")
+        # most entries point at a page and this one does not: a heading over them
+        and not (located_share >= 0.5 and not located)
     ]
     return list(dict.fromkeys(kept))
 
 
-def toc_findings(entries: Iterable[str], titles: Iterable[str], *, similarity: float = 0.9) -> list[Finding]:
-    """Each 目录 table entry no extracted table title resembles → one error finding."""
+def toc_findings(
+    entries: Iterable[str], titles: Iterable[str], *, similarity: float = 0.9, pages: list[int] | None = None
+) -> list[Finding]:
+    """Each 目录 table entry no extracted table title resembles → one error finding (on the 目录 page)."""
     cores = [_core(t) for t in titles]
     missing = [e for e in entries if not any(_similar(_core(e), c, similarity) for c in cores)]
     if not missing:
@@ -314,7 +324,7 @@ def toc_findings(entries: Iterable[str], titles: Iterable[str], *, similarity: f
         TOC_ENTRY_NOT_FOUND,
         f"the table of contents lists {len(missing)} table(s) that were not extracted: "
         + "、".join(missing[:5]),
-        expected=missing[:_EVIDENCE],
+        expected=missing[:_EVIDENCE], pages=list(pages or []),
     )]
 
 

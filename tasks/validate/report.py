@@ -34,6 +34,12 @@ summary{cursor:pointer}summary h2{display:inline-block;border:0}
 """
 
 
+def esc(value: Any) -> str:
+    """Every interpolated value goes through here: a JSON file can put markup (or a non-string)
+    anywhere — titles, page lists, ``page_count`` — and the report must show it, not run it."""
+    return escape("" if value is None else str(value), quote=True)
+
+
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -44,18 +50,18 @@ def cell_text(value: Any) -> str:
 
 def render_finding(finding: Finding) -> str:
     parts = [
-        f'<span class="sev-{finding.severity.value}">{finding.severity.value}</span>',
-        f'<span class="check">{escape(finding.check)}</span>',
-        escape(finding.message),
+        f'<span class="sev-{esc(finding.severity.value)}">{esc(finding.severity.value)}</span>',
+        f'<span class="check">{esc(finding.check)}</span>',
+        esc(finding.message),
     ]
     if finding.expected is not None or finding.actual is not None:
         parts.append(
-            f"(expected {escape(cell_text(finding.expected))}, found {escape(cell_text(finding.actual))})"
+            f"(expected {esc(cell_text(finding.expected))}, found {esc(cell_text(finding.actual))})"
         )
     if finding.field:
-        parts.append(f"[field {escape(finding.field)}]")
+        parts.append(f"[field {esc(finding.field)}]")
     if finding.pages:
-        parts.append(f"[page {', '.join(str(p) for p in finding.pages)}]")
+        parts.append(f"[page {esc(', '.join(str(p) for p in finding.pages))}]")
     return f'<div class="finding">{" ".join(parts)}</div>'
 
 
@@ -122,13 +128,13 @@ def render_table(table: ExtractedTable, findings: list[Finding], anchor: str) ->
         (by_row[key] if key in row_keys and key != (None, None) else table_level).append(finding)
     amount_fields = set(TABLE_TYPES[table.type].amount_fields) if table.type in TABLE_TYPES else set()
     head = "".join(
-        f"<th>{escape(FIELD_LABELS.get(c, c))}<br><small>{escape(c)}</small></th>" for c in columns
+        f"<th>{esc(FIELD_LABELS.get(c, c))}<br><small>{esc(c)}</small></th>" for c in columns
     )
     status = count_text(findings) if findings else "no findings"
     out = [
         f'<details id="{anchor}"{" open" if findings else ""}><summary>'
-        f"<h2>{escape(table.title)} <small>({escape(table.type)}, "
-        f"page {', '.join(map(str, table.pages))}) — {status}</small></h2></summary>",
+        f"<h2>{esc(table.title)} <small>({esc(table.type)}, "
+        f"page {esc(', '.join(map(str, table.pages)))}) — {status}</small></h2></summary>",
         *(render_finding(f) for f in table_level),
     ]
     if not table.records:
@@ -154,9 +160,9 @@ def render_table(table: ExtractedTable, findings: list[Finding], anchor: str) ->
             if column in bad_fields:
                 classes.append("bad" if bad_fields[column] is Severity.ERROR else "warn")
             cls = f' class="{" ".join(classes)}"' if classes else ""
-            cells.append(f"<td{cls}>{escape(cell_text(record.get(column)))}</td>")
+            cells.append(f"<td{cls}>{esc(cell_text(record.get(column)))}</td>")
         pages = record.get("pages") or table.pages
-        cells.append(f"<td>{escape(', '.join(map(str, pages)))}</td>")
+        cells.append(f"<td>{esc(', '.join(map(str, pages)))}</td>")
         cells.append(f"<td>{''.join(render_finding(f) for f in row_findings)}</td>")
         out.append(f'<tr class="{row_class}">{"".join(cells)}</tr>')
     out.append("</table></details>")
@@ -203,11 +209,11 @@ def render_html_report(doc: ExtractedDocument, findings: list[Finding]) -> str:
     out = [
         "<!DOCTYPE html>",
         '<html lang="zh"><head><meta charset="utf-8">',
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{escape(title)}</h1>",
+        f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{esc(title)}</h1>",
         '<p class="summary">'
-        f"<span>kind: {escape(meta.kind)}</span><span>unit: {escape(meta.unit or '')}</span>"
-        f"<span>pages: {meta.page_count}</span><span>sha256: {escape(meta.sha256[:16])}…</span>"
+        f"<span>kind: {esc(meta.kind)}</span><span>unit: {esc(meta.unit or '')}</span>"
+        f"<span>pages: {esc(meta.page_count)}</span><span>sha256: {esc(str(meta.sha256)[:16])}…</span>"
         f"<span>{verdict}, {warnings} warnings</span></p>",
     ]
     if document_level:
@@ -215,7 +221,7 @@ def render_html_report(doc: ExtractedDocument, findings: list[Finding]) -> str:
         out.extend(render_finding(f) for f in document_level)
     placed = place_findings(doc, by_table)
     index = [
-        f'<li><a href="#t{i}">{escape(table.title)}</a>: {count_text(placed[i])}</li>'
+        f'<li><a href="#t{i}">{esc(table.title)}</a>: {count_text(placed[i])}</li>'
         for i, table in enumerate(doc.tables)
         if placed[i]
     ]

@@ -57,7 +57,7 @@ def test_narrative_on_request(files: dict[str, Path]) -> None:
         ("scan.pdf", "no_text_layer"),
         ("cid.pdf", "garbled_text"),
         ("notice.pdf", "no_budget_tables"),
-        ("missing.pdf", "not_pdf"),
+        ("missing.pdf", "file_not_found"),
     ],
 )
 def test_bad_file_one_line_and_exit_2(files: dict[str, Path], name: str, reason: str) -> None:
@@ -94,8 +94,14 @@ def test_a_crash_inside_the_extractor_is_reported_not_dumped(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise IndexError("list index out of range")
 
+    from budget_etl.settings import get_settings
+
     monkeypatch.setattr(extractor, "build_records", broken)
+    # in this process: a monkeypatch does not reach the sandbox's child process
+    monkeypatch.setenv("BUDGET_ETL_EXTRACT_ISOLATED", "false")
+    get_settings.cache_clear()
     result = CliRunner().invoke(app, ["extract", str(files["good.pdf"]), "--json"])
+    get_settings.cache_clear()
     assert result.exit_code == 2
     error = json.loads(result.stdout)
     assert error["error"] == "unexpected_error"
