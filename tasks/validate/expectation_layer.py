@@ -91,10 +91,11 @@ def findings_from_result(rows: FrameRows, frame: pd.DataFrame, result: Any) -> l
     field = meta.get("field")
     message = meta.get("message", config.type)
     indexes = (result.result or {}).get("unexpected_index_list")
-    if result.exception_info and result.exception_info.get("raised_exception"):
+    crash = gx_exception(result)
+    if crash is not None:
         table = rows.tables[0]
         text = (
-            f"expectation {config.type} could not run: {result.exception_info.get('exception_message')}; "
+            f"expectation {config.type} could not run: {crash}; "
             "its check did not happen, so the table is not known to pass it"
         )
         # an error of its own kind: a broken GX install must not silently switch the row-sum checks off
@@ -128,6 +129,20 @@ def findings_from_result(rows: FrameRows, frame: pd.DataFrame, result: Any) -> l
             )
         )
     return findings
+
+
+def gx_exception(result: Any) -> str | None:
+    """The message of an exception GX caught while evaluating ``result``, or None.
+
+    GX 1.x reports it flat (``{"raised_exception": True, ...}``) or, per metric, nested under
+    metric ids; both must count, or a crash inside GX reads as an ordinary failed check.
+    """
+    info = result.exception_info or {}
+    candidates = [info, *(v for v in info.values() if isinstance(v, dict))]
+    for entry in candidates:
+        if entry.get("raised_exception"):
+            return str(entry.get("exception_message") or "an exception inside Great Expectations")[:300]
+    return None
 
 
 def evidence_of(config: Any, row: pd.Series, field: str | None, record: Record) -> tuple[Any, Any]:
