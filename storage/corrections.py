@@ -434,4 +434,7 @@ def record_verdicts(session: Session, verdicts: list[Verdict], *, actor: str) ->
 
 
 def display(value: Any) -> str:
-    return "(blank)" if value is None or value == "" else str(value)
+    """A value as a person reads it in a message: amounts as printed (two decimals)."""
+    if value is None or value == "":
+        return "(blank)"
+    return records.format_decimal(value) if isinstance(value, Decimal) else str(value)

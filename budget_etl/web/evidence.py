@@ -10,6 +10,7 @@ with pypdfium2, cropped around the record, the record outlined in orange and the
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,9 @@ MARGIN = 24.0
 #: render resolution (pixels per point)
 SCALE = 2.0
 ROW_COLOUR = (230, 140, 0)
+#: PDFium is not thread-safe (concurrent renders corrupt its heap); the app serves images from a
+#: thread pool, so every use of it goes through this lock
+PDFIUM_LOCK = threading.Lock()
 CELL_COLOUR = (220, 0, 0)
 
 
@@ -118,16 +122,17 @@ def render_region(pdf: bytes, page_no: int, row_box: Box | None, cells: list[Box
     import pypdfium2 as pdfium
     from PIL import ImageDraw
 
-    document = pdfium.PdfDocument(pdf)
-    try:
-        if not 1 <= page_no <= len(document):
-            raise IndexError(f"the file has no page {page_no}")
-        page = document[page_no - 1]
-        width, height = page.get_size()
-        image = page.render(scale=SCALE).to_pil().convert("RGB")
-        page.close()
-    finally:
-        document.close()
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            if not 1 <= page_no <= len(document):
+                raise IndexError(f"the file has no page {page_no}")
+            page = document[page_no - 1]
+            width, height = page.get_size()
+            image = page.render(scale=SCALE).to_pil().convert("RGB")
+            page.close()
+        finally:
+            document.close()
     draw = ImageDraw.Draw(image)
 
     def pixels(box: Box) -> tuple[float, float, float, float]:

@@ -27,6 +27,9 @@ from tasks.validate import render_html_report, validate_document
 from tests.web.pdfs import plan_pdf
 
 TOKEN = "operator-secret-token"
+#: engines opened by a test (apps, repositories), disposed after it: an idle PostgreSQL
+#: connection would block the next test's TRUNCATE
+OPEN_ENGINES: list = []
 MARKUP_PROJECT = "示例<script>alert(1)</script>经费"
 
 
@@ -81,10 +84,21 @@ def seeded(db_url: str, tmp_path: Path) -> Iterator[Seeded]:
         items[name] = item
     yield Seeded(settings=settings, items=items, pdfs=pdfs)
     engine.dispose()
+    while OPEN_ENGINES:
+        OPEN_ENGINES.pop().dispose()
+
+
+def repository_of(seeded: Seeded) -> Repository:
+    """A repository on the seeded database, its engine disposed after the test."""
+    engine = make_engine(seeded.settings.resolved_database_url())
+    OPEN_ENGINES.append(engine)
+    return Repository(engine, actor="test-suite")
 
 
 def client_for(settings: Settings) -> TestClient:
-    return TestClient(create_app(settings), base_url="http://127.0.0.1")
+    app = create_app(settings)
+    OPEN_ENGINES.append(app.state.review.engine)
+    return TestClient(app, base_url="http://127.0.0.1")
 
 
 def sign_in(client: TestClient, name: str = "审核员 Wang") -> str:

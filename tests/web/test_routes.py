@@ -12,7 +12,15 @@ from budget_etl.errors import Reason, ReviewError
 from budget_etl.web.access import check_serving
 from storage.engine import make_engine
 from storage.repository import Repository
-from tests.web.conftest import MARKUP_PROJECT, Seeded, client_for, csrf_of, settings_for, sign_in
+from tests.web.conftest import (
+    MARKUP_PROJECT,
+    Seeded,
+    client_for,
+    csrf_of,
+    repository_of,
+    settings_for,
+    sign_in,
+)
 
 
 def red_pixels(png: bytes) -> int:
@@ -95,7 +103,7 @@ def test_actions_are_refused_without_the_token(seeded: Seeded, action: str, tmp_
     disabled = client_for(settings_for(seeded.settings.database_url or "", tmp_path, token=None))
     refused = disabled.post(f"/items/{item}/{action}", data=form)
     assert refused.status_code == 403 and "BUDGET_ETL_REVIEW_TOKEN" in refused.text
-    after = Repository(make_engine(seeded.settings.resolved_database_url())).get_review(item)
+    after = repository_of(seeded).get_review(item)
     assert after.item.status == "open" and after.item.attempts == 1
     assert [h["action"] for h in after.history] == ["open"]
 
@@ -115,7 +123,7 @@ def test_waive_from_the_page_is_audited_with_the_signed_in_name(seeded: Seeded) 
     response = client.post(f"/items/{item}/waive", data=form)
     assert response.status_code == 200  # followed the redirect to the item page
     assert "waived by 审核员 Li" in response.text
-    detail = Repository(make_engine(seeded.settings.resolved_database_url())).get_review(item)
+    detail = repository_of(seeded).get_review(item)
     assert detail.item.status == "waived"
     assert detail.history[-1]["actor"] == "审核员 Li" and detail.history[-1]["reason"] == "printed so"
 
@@ -158,8 +166,8 @@ def test_concurrent_corrections_of_one_cell_one_wins_the_other_is_told(seeded: S
     assert len(wins) == 1 and len(errors) == 1
     assert errors[0].reason is Reason.CORRECTION_CONFLICT
     assert f"now holds {wins[0].new_value}" in errors[0].message  # type: ignore[union-attr]
-    stored = Repository(make_engine(url)).corrections(
-        Repository(make_engine(url)).get_review(item).item.sha256 or "")
+    repository = repository_of(seeded)
+    stored = repository.corrections(repository.get_review(item).item.sha256 or "")
     assert [c.status for c in stored] == ["active"]
 
 
