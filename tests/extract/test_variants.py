@@ -302,3 +302,24 @@ def test_new_contract_fields_round_trip_through_the_extract_json() -> None:
     assert back.to_json() == doc.to_json()
     assert back.document.scope == "unit" and back.tables[0].unit == "万元"
     assert [f.check for f in back.findings] == [EXTRACT_AMOUNT_NOT_NUMBER]
+
+
+def _unruled_rows_pdf() -> bytes:
+    """Column rules and a header rule only: the body rows share one ruled band."""
+    from reportlab.platypus import Table, TableStyle
+
+    body = list(zip(*[r for r in FUNCTION_ROWS], strict=True))
+    rows = [FUNCTION_HEADER[0], ["\n".join(col) for col in body]]
+    table = Table(rows, colWidths=WIDTHS)
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), register_font(), 9), ("BOX", (0, 0), (-1, -1), 0.5, "black"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.5, "black"), ("LINEAFTER", (0, 0), (-2, -1), 0.5, "black"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    story = Story().line("一般公共预算支出表", 14).line("部门：某某局    单位：万元", 9)
+    story.items.append(table)
+    return story.render()
+
+
+def test_rows_without_inner_rulings_are_split_at_their_text_lines() -> None:
+    assert function_records(extract(_unruled_rows_pdf())) == EXPECTED
