@@ -26,7 +26,10 @@ from budget_etl.errors import Reason, StoreError
 from storage.engine import store_error_from
 from storage.models import (
     EXPORTABLE_STATES,
+    FORM_INDICATORS,
     RECORD_MODELS,
+    DepartmentIndicator,
+    DepartmentPerformance,
     Document,
     DocumentTable,
     DocumentVersion,
@@ -36,8 +39,13 @@ from storage.models import (
 )
 from storage.records import format_decimal
 
-#: every ``--table`` value: the dictionary's table types plus the indicators of project_performance
-EXPORT_TABLES: tuple[str, ...] = (*RECORD_MODELS, "project_indicators")
+#: indicator exports: name → (the form model, its indicator model, the form columns each row repeats)
+INDICATOR_EXPORTS: dict[str, tuple[type[RecordBase], Any, tuple[str, ...]]] = {
+    "project_indicators": (ProjectPerformance, ProjectIndicator, ("project_code", "project_name")),
+    "department_indicators": (DepartmentPerformance, DepartmentIndicator, ("title", "unit_name")),
+}
+#: every ``--table`` value: the dictionary's table types plus the indicators of the 绩效 forms
+EXPORT_TABLES: tuple[str, ...] = (*RECORD_MODELS, *INDICATOR_EXPORTS)
 FORMATS = ("csv", "parquet")
 
 DOCUMENT_COLUMNS = (
@@ -79,9 +87,9 @@ class ExportTable:
 
 
 def record_fields(table_type: str) -> list[str]:
-    """The dictionary's field names for a table type (project indicators are their own export)."""
-    if table_type == "project_indicators":
-        return ["project_code", "project_name", *INDICATOR_FIELDS]
+    """The dictionary's field names for a table type (a form's indicators are their own export)."""
+    if table_type in INDICATOR_EXPORTS:
+        return [*INDICATOR_EXPORTS[table_type][2], *INDICATOR_FIELDS]
     if table_type == OTHER_TABLE:
         return ["cells", "extra"]
     fields = [f for f in TABLE_TYPES[table_type].fields if f != "indicators"]
@@ -106,10 +114,11 @@ def _arrow_type(column: Any) -> pa.DataType:
 
 def build_query(table_type: str) -> tuple[Select[Any], list[pa.DataType]]:
     """The rows of one export, in deterministic order, with their arrow types."""
-    if table_type == "project_indicators":
-        model: type[RecordBase] = ProjectPerformance
-        data = [ProjectPerformance.project_code, ProjectPerformance.project_name] + [
-            getattr(ProjectIndicator, name) for name in INDICATOR_FIELDS
+    if table_type in INDICATOR_EXPORTS:
+        model: type[RecordBase] = INDICATOR_EXPORTS[table_type][0]
+        indicator_model = INDICATOR_EXPORTS[table_type][1]
+        data = [getattr(model, name) for name in INDICATOR_EXPORTS[table_type][2]] + [
+            getattr(indicator_model, name) for name in INDICATOR_FIELDS
         ]
     else:
         model = RECORD_MODELS[table_type]
@@ -150,9 +159,11 @@ def build_query(table_type: str) -> tuple[Select[Any], list[pa.DataType]]:
         DocumentTable.position,
         model.row_index,
     ]
-    if table_type == "project_indicators":
-        query = query.join(ProjectIndicator, ProjectIndicator.project_id == ProjectPerformance.id)
-        order.append(ProjectIndicator.position)
+    if table_type in INDICATOR_EXPORTS:
+        indicator_model = INDICATOR_EXPORTS[table_type][1]
+        parent = FORM_INDICATORS[model.__tablename__][1]
+        query = query.join(indicator_model, getattr(indicator_model, parent) == model.id)
+        order.append(indicator_model.position)
     types = [_arrow_type(c) for c in (*document, *data, *lineage)]
     for i, column in enumerate(data):
         if isinstance(column.type, JSON):

@@ -8,7 +8,8 @@ Layout, from the outside in:
   (one per file; a corrected re-publication is a new version) → ``document_tables`` → one table
   per record type of the data dictionary, named by its slug, with the dictionary's field names,
   amounts as ``Numeric`` and lineage (version, page, bbox);
-* ``project_indicators`` under ``project_performance``;
+* ``project_indicators`` under ``project_performance``, ``department_indicators`` under
+  ``department_performance``;
 * ``findings``, ``review_items`` and ``audit_log`` (every state change: who, when, why).
 
 Uniqueness is enforced by the database, not by luck: ``fetched_files.sha256``,
@@ -386,12 +387,9 @@ class ProjectPerformance(RecordBase):
     goals: Mapped[str | None] = mapped_column(Text)
 
 
-class ProjectIndicator(Base):
-    __tablename__ = "project_indicators"
+class _IndicatorFields:
+    """The dictionary's indicator fields (``INDICATOR_FIELDS``) and the row's place in its form."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(_cascade("project_performance.id"), index=True)
-    version_id: Mapped[int] = mapped_column(_cascade("document_versions.id"), index=True)
     position: Mapped[int]
     level1: Mapped[str | None] = mapped_column(Text)
     level2: Mapped[str | None] = mapped_column(Text)
@@ -402,8 +400,41 @@ class ProjectIndicator(Base):
     target_op: Mapped[str | None] = mapped_column(Text)
     target_value: Mapped[Decimal | None] = mapped_column(NUMBER)
     target_unit: Mapped[str | None] = mapped_column(Text)
+    #: upper end of a ``between`` target (``90%-100%``: target_value 90, target_max 100)
+    target_max: Mapped[Decimal | None] = mapped_column(NUMBER)
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON_OR_NULL)
     unmapped: Mapped[dict[str, Any] | None] = mapped_column(JSON_OR_NULL)
+
+
+class ProjectIndicator(_IndicatorFields, Base):
+    __tablename__ = "project_indicators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(_cascade("project_performance.id"), index=True)
+    version_id: Mapped[int] = mapped_column(_cascade("document_versions.id"), index=True)
+
+
+class DepartmentPerformance(RecordBase):
+    """部门整体支出绩效目标表: the department's own goals and budget (no project fields)."""
+
+    __tablename__ = "department_performance"
+
+    title: Mapped[str | None] = mapped_column(Text)
+    unit_name: Mapped[str | None] = mapped_column(Text)
+    budget_total: Mapped[Decimal | None]
+    fiscal_funds: Mapped[Decimal | None]
+    other_funds: Mapped[Decimal | None]
+    goals: Mapped[str | None] = mapped_column(Text)
+
+
+class DepartmentIndicator(_IndicatorFields, Base):
+    """One indicator row of a 部门整体支出绩效目标表."""
+
+    __tablename__ = "department_indicators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(_cascade("department_performance.id"), index=True)
+    version_id: Mapped[int] = mapped_column(_cascade("document_versions.id"), index=True)
 
 
 class Institution(RecordBase):
@@ -451,12 +482,19 @@ RECORD_MODELS: dict[str, type[RecordBase]] = {
         StateCapitalExpenditure,
         ThreePublicExpenditure,
         ProjectPerformance,
+        DepartmentPerformance,
         Institution,
         FixedAsset,
         GovernmentProcurement,
     )
 }
 RECORD_MODELS[OTHER_TABLE] = OtherTableRow
+
+#: 绩效 form table type → (its indicator model, the indicator's column pointing at the form)
+FORM_INDICATORS: dict[str, tuple[type[Base], str]] = {
+    "project_performance": (ProjectIndicator, "project_id"),
+    "department_performance": (DepartmentIndicator, "department_id"),
+}
 
 
 # --- findings, review queue, audit -------------------------------------------------------------

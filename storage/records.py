@@ -125,11 +125,12 @@ def record_values(
     return values
 
 
-def indicator_values(indicator: dict[str, Any]) -> dict[str, Any]:
-    """Column values for one project indicator (``INDICATOR_FIELDS``; the rest goes to ``unmapped``)."""
+def indicator_values(indicator: dict[str, Any], model: type[DeclarativeBase] | None = None) -> dict[str, Any]:
+    """Column values for one indicator of a 绩效 form (``INDICATOR_FIELDS``; the rest goes to
+    ``unmapped``); ``model`` is the indicator table (project indicators unless told)."""
     from storage.models import ProjectIndicator
 
-    values = record_values(ProjectIndicator, indicator)
+    values = record_values(model or ProjectIndicator, indicator)
     for name in INDICATOR_FIELDS:
         values.setdefault(name, None)
     return values

@@ -17,6 +17,7 @@ from budget_etl.document import DocumentMeta, ExtractedDocument, ExtractedTable
 from budget_etl.errors import Reason, StoreError
 from budget_etl.findings import Finding
 from storage.models import (
+    FORM_INDICATORS,
     RECORD_MODELS,
     Document,
     DocumentCompanion,
@@ -24,8 +25,6 @@ from storage.models import (
     DocumentVersion,
     FindingRow,
     NarrativeFigure,
-    ProjectIndicator,
-    ProjectPerformance,
     RecordBase,
     Source,
 )
@@ -191,7 +190,8 @@ def add_narrative_figures(session: Session, version_id: int, doc: ExtractedDocum
 
 def clear_version(session: Session, version_id: int) -> None:
     """Remove an unaccepted version's content before it is written again (children first)."""
-    session.execute(delete(ProjectIndicator).where(ProjectIndicator.version_id == version_id))
+    for indicator_model, _ in FORM_INDICATORS.values():
+        session.execute(delete(indicator_model).where(indicator_model.version_id == version_id))
     for model in RECORD_MODELS.values():
         session.execute(delete(model).where(model.version_id == version_id))
     session.execute(delete(DocumentTable).where(DocumentTable.version_id == version_id))
@@ -227,7 +227,7 @@ def add_tables(session: Session, version_id: int, tables: list[ExtractedTable]) 
         ],
     ).all()
     rows: dict[type[RecordBase], list[dict[str, Any]]] = {}
-    projects: list[dict[str, Any]] = []
+    forms: dict[str, list[dict[str, Any]]] = {}  # 绩效 forms: their indicators go in after them
     for table_id, table in zip(table_ids, tables, strict=True):
         model = RECORD_MODELS[table.type]
         for index, record in enumerate(table.records):
@@ -238,33 +238,36 @@ def add_tables(session: Session, version_id: int, tables: list[ExtractedTable]) 
                 "table_id": table_id,
                 "row_index": index,
             }
-            if model is ProjectPerformance:
-                projects.append(record)
+            if table.type in FORM_INDICATORS:
+                forms.setdefault(table.type, []).append(record)
             rows.setdefault(model, []).append(values)
     for model, values in rows.items():
-        if model is not ProjectPerformance:
+        if model.__tablename__ not in forms:
             session.execute(_bulk_insert(model), values)
-    if projects:
-        add_projects(session, version_id, rows[ProjectPerformance], projects)
+    for slug, records in forms.items():
+        model = RECORD_MODELS[slug]
+        add_forms(session, version_id, slug, rows[model], records)
 
 
-def add_projects(
-    session: Session, version_id: int, values: list[dict[str, Any]], records: list[dict[str, Any]]
+def add_forms(
+    session: Session, version_id: int, slug: str, values: list[dict[str, Any]], records: list[dict[str, Any]]
 ) -> None:
-    """Projects in one INSERT … RETURNING (ids in input order), then all their indicators."""
-    project_ids = session.scalars(_bulk_insert(ProjectPerformance), values).all()
+    """绩效 forms (projects or department-wide) in one INSERT … RETURNING (ids in input order),
+    then all their indicators."""
+    form_ids = session.scalars(_bulk_insert(RECORD_MODELS[slug]), values).all()
+    indicator_model, parent = FORM_INDICATORS[slug]
     indicators = [
         {
-            **indicator_values(indicator),
-            "project_id": project_id,
+            **indicator_values(indicator, indicator_model),
+            parent: form_id,
             "version_id": version_id,
             "position": position,
         }
-        for project_id, record in zip(project_ids, records, strict=True)
+        for form_id, record in zip(form_ids, records, strict=True)
         for position, indicator in enumerate(record.get("indicators") or [])
     ]
     if indicators:
-        session.execute(_bulk_insert(ProjectIndicator), indicators)
+        session.execute(_bulk_insert(indicator_model), indicators)
 
 
 def add_findings(
