@@ -12,6 +12,7 @@ Exit codes: 0 every document accepted (or unchanged); 1 some document is in revi
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -66,6 +67,16 @@ def print_summary(summary: RunSummary, *, as_json: bool) -> None:
     )
 
 
+def concise_console(as_json: bool) -> None:
+    """With ``--json`` stdout is the JSON alone and stderr carries warnings and errors only.
+
+    Prefect's console handler (INFO per task run) is raised to WARNING through Prefect's own
+    logging override variable, before Prefect loads; the logs still reach the Prefect API.
+    """
+    if as_json:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+
+
 def check_inputs(inputs: list[str]) -> None:
     """Paths must exist before any flow starts (a typo is the user's error, not a review item)."""
     from tasks.fetch.sources import is_http_url
@@ -85,9 +96,11 @@ def run_command(
     """Process files or URLs through the Prefect pipeline (extract → validate → store, or review)."""
     try:
         check_inputs(inputs)
+        concise_console(as_json)
+        from budget_etl.cli.prefect_server import temporary_api
         from flows.run_files import run_files
 
-        with use_settings(settings_for(db)):
+        with use_settings(settings_for(db)), temporary_api():  # the temporary server dies with us
             summary = run_files(inputs=[str(Path(i).resolve()) if Path(i).is_file() else i for i in inputs])
     except BudgetEtlError as exc:
         fail(exc, as_json=as_json)
@@ -105,9 +118,12 @@ def retry_command(
     try:
         if bool(item_ids) == all_open:
             raise ReviewError(Reason.INVALID_STATE, "give review item ids or --all (not both)")
+        concise_console(as_json)
+        from budget_etl.cli.prefect_server import temporary_api
         from budget_etl.review_actions import retry_items  # the web app's retry runs this too
 
-        summary = retry_items(item_ids or None, settings_for(db))  # unknown ids fail before any work
+        with temporary_api():  # the temporary server dies with us
+            summary = retry_items(item_ids or None, settings_for(db))  # unknown ids fail before any work
     except BudgetEtlError as exc:
         fail(exc, as_json=as_json)
     print_summary(summary, as_json=as_json)
