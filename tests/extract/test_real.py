@@ -142,6 +142,43 @@ def test_golden_is_well_formed(path: Path) -> None:
             assert not unknown, f"{where}: fields outside the dictionary {sorted(unknown)}"
 
 
+@pytest.mark.parametrize("path", sorted(REAL.glob("*.expected.json")), ids=lambda p: p.name)
+def test_golden_numbers_are_printed_on_their_pages(path: Path) -> None:
+    """Every amount of a golden table is printed on one of the table's pages (a transcription typo
+    or a wrong page list fails here); read from the PDF's own text, not from the extractor."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    pdf_path = REAL / path.name.replace(".expected.json", ".pdf")
+    with pdfplumber.open(pdf_path) as pdf:
+        texts = {n: (page.extract_text() or "").replace(" ", "") for n, page in enumerate(pdf.pages, 1)}
+    missing = []
+    for table in data["tables"]:
+        text = "".join(texts[n] for n in table["pages"])
+        for value in _amounts(table["records"]):
+            if not any(form in text for form in _printed_forms(value)):
+                missing.append(f"{table['title']} {table['pages']}: {value}")
+    assert not missing, missing[:10]
+
+
+def _amounts(value: Any) -> list[float]:
+    if isinstance(value, bool) or value is None:
+        return []
+    if isinstance(value, int | float):
+        return [value]
+    if isinstance(value, dict):
+        return [a for k, v in value.items() if k != "line_no" for a in _amounts(v)]
+    if isinstance(value, list):
+        return [a for v in value for a in _amounts(v)]
+    return []
+
+
+def _printed_forms(value: float) -> set[str]:
+    """How an amount may be printed: with or without thousands separators, 0-2 decimals."""
+    forms = {f"{value:,.2f}", f"{value:.2f}", f"{value:,.1f}", f"{value:.1f}"}
+    if float(value).is_integer():
+        forms |= {f"{int(value):,}", str(int(value))}
+    return forms
+
+
 def _page_count(pdf: Path) -> int:
     with pdfplumber.open(pdf) as opened:
         return len(opened.pages)
