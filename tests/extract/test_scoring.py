@@ -77,3 +77,26 @@ def test_filled_page_facts_are_compared() -> None:
     actual["tables"][0]["pages"] = [5]
     actual["document"]["page_count"] = 11
     assert score_extract(actual, expected).matched == score_extract(expected, expected).matched - 2
+
+
+def test_table_unit_and_empty_note_count_only_where_the_golden_states_them() -> None:
+    expected = copy.deepcopy(EXPECTED)
+    expected["tables"][0]["unit"] = "元"
+    expected["tables"].append({"type": "government_fund_expenditure", "title": "政府性基金预算支出表",
+                               "pages": [], "unit": "元", "empty_note": "本表无数据", "records": []})
+    actual = copy.deepcopy(expected)
+    assert score_extract(actual, expected).ratio == 1.0
+    actual["tables"][0]["unit"] = "万元"
+    actual["tables"][2]["empty_note"] = None
+    score = score_extract(actual, expected)
+    assert score.total - score.matched == 2
+    assert any(".unit" in m for m in score.mismatches) and any("empty_note" in m for m in score.mismatches)
+    # an older golden without the keys is not penalised by an output that has them
+    with_unit = copy.deepcopy(EXPECTED)
+    with_unit["tables"][0]["unit"] = "万元"
+    assert score_extract(with_unit, EXPECTED).ratio == 1.0
+
+
+def test_keys_outside_document_and_tables_are_not_scored() -> None:
+    expected = {**copy.deepcopy(EXPECTED), "_notes": ["read by eye"]}
+    assert score_extract(copy.deepcopy(EXPECTED), expected).ratio == 1.0
