@@ -107,6 +107,8 @@ class Stitcher:
                 row.values[(side, "group")] = "" if spans_blocks(table, r, self.mapping, side) else block
             if self.name_from:
                 row.values.setdefault((None, "name"), self.name_from)
+            if (None, "group") in self.mapping.values() and self.rows:
+                carry_group_down(row, self.rows[-1])
             cut = at_break and bool(self.rows) and not self.as_printed and (
                 is_split_remainder(row, self.mapping) or is_split_remainder(self.rows[-1], self.mapping)
             )
@@ -121,6 +123,14 @@ class Stitcher:
         """Rows no page break can still change (all but the last), handed over and forgotten."""
         settled, self.rows = self.rows[:-1], self.rows[-1:]
         return settled
+
+
+def carry_group_down(row: DataRow, previous: DataRow) -> None:
+    """A two-level list's left cell is carried down its rows (also over a page break)."""
+    key = (None, "group")
+    name = row.values.get((None, "name"), "").strip()
+    if name and not row.values.get(key, "").strip() and previous.values.get((None, "name"), "").strip():
+        row.values[key] = previous.values.get(key, "")
 
 
 def spans_blocks(table: RawTable, r: int, mapping: dict[int, ColumnKey], side: str) -> bool:
@@ -157,14 +167,22 @@ def pair_two_level_names(
     one the ``name`` (小计, 公共财政拨款资金 …).
     """
     for c, key in list(mapping.items()):
-        if key != (None, "name") or c + 1 >= table.n_cols:
+        if key != (None, "name"):
             continue
-        right = mapping.get(c + 1)
-        same_header = header_rows > 0 and table.grid[header_rows - 1][c] is table.grid[header_rows - 1][c + 1]
-        unlabelled = not labels[c + 1]
-        if (right is None and unlabelled) or (same_header and (right is None or right[1].startswith(EXTRA))):
+        last = c
+        header = table.grid[header_rows - 1] if header_rows > 0 else []
+        while last + 1 < table.n_cols:
+            right = mapping.get(last + 1)
+            same_header = bool(header) and header[c] is header[last + 1]
+            free = right is None or right[1].startswith(EXTRA)
+            if not ((right is None and not labels[last + 1]) or (same_header and free)):
+                break
+            last += 1
+        if last > c:  # the name header covers more columns: group on the left, name on the right
+            for k in range(c + 1, last):
+                mapping.pop(k, None)
             mapping[c] = (None, "group")
-            mapping[c + 1] = (None, "name")
+            mapping[last] = (None, "name")
         break
     return mapping
 
@@ -213,7 +231,8 @@ def is_split_remainder(row: DataRow, mapping: dict[int, ColumnKey]) -> bool:
     Checked on both sides of the break — the top row of the continuation page, and the last
     row before it (a word processor may print the 序号 in either part of a cut row).
     """
-    keys = list(mapping.values())
+    keys = [mapping[c] for c in sorted(mapping)]  # by position: the first printed column
+    keys = [k for k in keys if k[1] != "group"]  # a group cell carried over the break is not a cut
     anchor = next((k for k in keys if k[1] == "line_no"), None) or (keys[0] if keys else None)
     if anchor is None:
         return False
