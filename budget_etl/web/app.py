@@ -16,6 +16,7 @@ Everything from documents reaches the page through Jinja2 with autoescaping on.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ PAGE_POLICY = (
     "frame-ancestors 'none'; base-uri 'none'"
 )
 REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+PLAIN_DECIMAL = re.compile(r"-?\d+\.\d+")
 STATUS_OF_REASON = {
     Reason.UNKNOWN_REVIEW_ITEM: 404,
     Reason.ACCESS_DENIED: 403,
@@ -76,6 +78,8 @@ def cell_text(value: Any) -> str:
         return ""
     if isinstance(value, Decimal):
         return format_decimal(value)
+    if isinstance(value, str) and PLAIN_DECIMAL.fullmatch(value):
+        return format_decimal(Decimal(value))  # a stored amount ("8.0000") as printed
     if isinstance(value, list):
         return f"{len(value)} items"
     return str(value)

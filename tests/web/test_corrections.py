@@ -11,6 +11,7 @@ from sqlalchemy import text
 from budget_etl.findings import has_errors
 from storage.corrections import STALE_CHECK, CellCorrection, apply_corrections
 from storage.export import export_table
+from storage.repository import Repository
 from tasks.extract import extract_document
 from tasks.validate import validate_document
 from tests.web.conftest import Seeded, repository_of
@@ -95,3 +96,35 @@ def test_an_uncorrected_copy_keeps_blank_corrected_fields(seeded: Seeded) -> Non
     table = export_table(repository.engine, "project_performance")
     assert [row[-1] for row in table.rows] == [""]
     repository.engine.dispose()
+
+
+def test_verdicts_on_a_new_reading_are_audited_state_changes(seeded: Seeded) -> None:
+    repository = repository_of(seeded)
+    item = seeded.items["plan"]
+    made = repository.correct_cell(item, table_position=0, row_index=0, field="plan_dec", old="8.00",
+                                   new="100", reason="printed 100", actor="A")
+    fixed_reading = reading("100.00")  # as if the extractor had been fixed
+    active = repository.corrections(made_sha(repository, item), active_only=True)
+    _, verdicts = apply_corrections(fixed_reading, active)
+    repository.record_correction_verdicts(verdicts)
+    [after] = repository.corrections(made_sha(repository, item))
+    assert after.id == made.id and after.status == "superseded"
+    history = repository.get_review(item).history
+    assert history[-1]["action"] == "correction_superseded" and "extractor now reads" in history[-1]["reason"]
+
+
+def made_sha(repository: Repository, item: int) -> str:
+    return repository.get_review(item).item.sha256 or ""
+
+
+def test_the_cli_refuses_a_correction_from_a_stale_value(seeded: Seeded) -> None:
+    from typer.testing import CliRunner
+
+    from budget_etl.cli import app
+
+    result = CliRunner().invoke(app, [
+        "review", "correct", str(seeded.items["plan"]), "--table", "0", "--row", "0", "--field", "plan_dec",
+        "--from", "7.00", "--to", "100", "--reason", "misread", "--actor", "cli-user",
+        "--db", seeded.settings.resolved_database_url(), "--json"])
+    assert result.exit_code == 2
+    assert '"error": "correction_conflict"' in result.output and "now holds 8.00" in result.output
