@@ -46,6 +46,7 @@ def test_a_deployment_run_started_like_from_the_ui_resolves_a_fixed_document(
                 "BUDGET_ETL_DATABASE_URL": flow_settings.resolved_database_url(),
                 "BUDGET_ETL_DATA_DIR": str(flow_settings.data_dir),
                 "PREFECT_LOCAL_STORAGE_PATH": str(tmp_path / "results"),
+                "BUDGET_ETL_HTTP_ALLOW_PRIVATE_HOSTS": "true",  # the publisher here is on 127.0.0.1
             }},
         )
 
@@ -59,4 +60,5 @@ def test_a_deployment_run_started_like_from_the_ui_resolves_a_fixed_document(
         finished = client.read_flow_run(run.id)
     assert finished.state.is_completed(), worker.stdout[-3000:] + worker.stderr[-3000:]
     assert finished.name == f"retry-{item_id}"
+    assert finished.state.name == "Completed", finished.state.message  # not "Needs review"
     assert repo.get_review(item_id).item.status == "resolved"
