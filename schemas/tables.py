@@ -22,11 +22,14 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from budget_etl.contract import TARGET_OPS
+
+#: the grand-total line's names (a two-level 收入总表 prints 收入总计); as ``tasks.validate.lookup``
+GRAND_TOTAL_NAMES = ("合计", "总计", "收入总计", "支出总计", "收入合计", "支出合计")
 FUNCTION_CODE = r"^(?:\d{3}|\d{5}|\d{7})$"  # 类 / 款 / 项
 ECONOMIC_CODE = r"^(?:\d{3}|\d{5})$"  # 类 / 款
 PROJECT_CODE = r"^\d{8}P\d{11}[0-9A-Z]$"
 SIDES = ("revenue", "expenditure")
-TARGET_OPS = (">=", "<=", ">", "<", "=")
 
 
 def amount(**kwargs: Any) -> Any:
@@ -43,7 +46,7 @@ def has_grand_total(df: pd.DataFrame) -> bool:
     if df.empty:
         return True
     names = df["name"].astype(str).str.replace(r"\s+", "", regex=True)
-    return bool((names.isin(["合计", "总计"]) & df["code"].isna()).any())
+    return bool((names.isin(list(GRAND_TOTAL_NAMES)) & df["code"].isna()).any())
 
 
 def unique_line_numbers(df: pd.DataFrame) -> pd.Series:
@@ -158,11 +161,33 @@ class ProjectPerformance(_Base):
 
 
 class ProjectIndicator(_Base):
-    """One row per indicator of a 绩效目标表 (frame ``project_indicators``)."""
+    """One row per indicator of a 绩效目标表 (frames ``project_indicators``, ``department_indicators``)."""
 
     level1: Series[str] = pa.Field(nullable=False)
     target_op: Series[str] = pa.Field(nullable=True, isin=list(TARGET_OPS))
     target_value: Series[float] = pa.Field(nullable=True)
+    target_max: Series[float] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(name="target_range")
+    def _target_range(cls, df: pd.DataFrame) -> pd.Series:
+        """``target_max`` exactly on ``between`` targets, and never below ``target_value``."""
+        if "target_max" not in df:
+            return pd.Series(True, index=df.index)
+        between = df["target_op"] == "between"
+        has_max = df["target_max"].notna()
+        low = pd.to_numeric(df["target_value"], errors="coerce")
+        high = pd.to_numeric(df["target_max"], errors="coerce")
+        ordered = ~(low.notna() & high.notna()) | (low <= high)
+        return (between == has_max) & ordered
+
+
+class DepartmentPerformance(_Base):
+    """部门整体支出绩效目标表: the department's own goals and budget."""
+
+    title: Series[str] = pa.Field(nullable=False)
+    budget_total: Series[float] = amount()
+    fiscal_funds: Series[float] = amount()
+    other_funds: Series[float] = amount()
 
 
 class FixedAssets(_Base):

@@ -23,6 +23,7 @@ from tasks.validate.frames import (
     INDICATORS,
     FrameRows,
     add_extra_parts,
+    derive_unprinted_subtotals,
     schema_frames,
     to_expectation_frame,
 )
@@ -175,7 +176,9 @@ def check_expectations(doc: ExtractedDocument) -> list[Finding]:
         name = rows.name
         if name not in available or rows.frame.empty:
             continue
-        frame = add_extra_parts(to_expectation_frame(rows), rows, row_identities(name))
+        identities = row_identities(name)
+        frame = to_expectation_frame(rows)
+        frame = add_extra_parts(derive_unprinted_subtotals(frame, rows, identities), rows, identities)
         for result in _RUNNER.run(name, frame):
             findings.extend(findings_from_result(rows, frame, result))
     return findings

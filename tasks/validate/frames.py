@@ -22,6 +22,8 @@ from budget_etl.vocabulary import load as load_vocabulary
 from tasks.validate.amounts import is_number, to_cents
 
 INDICATORS = "project_indicators"  # frame name for the indicator rows of project_performance
+#: indicator frame → the 绩效 form type its rows come from
+INDICATOR_FRAMES = {INDICATORS: "project_performance", "department_indicators": "department_performance"}
 
 
 @dataclass
@@ -36,7 +38,7 @@ class FrameRows:
 
 
 def fields_of(slug: str) -> tuple[str, ...]:
-    if slug == INDICATORS:
+    if slug in INDICATOR_FRAMES:
         return ("project_code", *INDICATOR_FIELDS)
     if slug == OTHER_TABLE:
         return ("cells",)
@@ -68,7 +70,7 @@ def collect_rows(slug: str, tables: list[ExtractedTable]) -> FrameRows:
     columns = fields_of(slug)
     for table in tables:
         for record in table.records:
-            if slug == INDICATORS:
+            if slug in INDICATOR_FRAMES:
                 for i, indicator in enumerate(record.get("indicators") or []):
                     row = {"project_code": cell(record.get("project_code"))}
                     row.update({f: cell(indicator.get(f)) for f in INDICATOR_FIELDS})
@@ -86,9 +88,10 @@ def collect_rows(slug: str, tables: list[ExtractedTable]) -> FrameRows:
 def schema_frames(doc: ExtractedDocument) -> list[FrameRows]:
     """One frame per table type present (plus the indicator rows), cells as extracted."""
     frames = [collect_rows(slug, tables) for slug, tables in group_tables(doc).items()]
-    projects = doc.tables_of("project_performance")
-    if projects:
-        frames.append(collect_rows(INDICATORS, projects))
+    for name, slug in INDICATOR_FRAMES.items():
+        forms = doc.tables_of(slug)
+        if forms:
+            frames.append(collect_rows(name, forms))
     return frames
 
 
@@ -132,6 +135,40 @@ def extra_part_cents(record: Record) -> int:
     return sum(to_cents(v) for k, v in extra.items() if is_part_header(k) and is_number(v))
 
 
+def table_blocks(rows: FrameRows) -> list[list[int]]:
+    """Frame row positions grouped by the table they came from (a frame stacks tables of a type)."""
+    blocks: dict[int, list[int]] = {}
+    for index, (table, _) in enumerate(rows.origins):
+        blocks.setdefault(id(table), []).append(index)
+    return list(blocks.values())
+
+
+def derive_unprinted_subtotals(
+    frame: pd.DataFrame, rows: FrameRows, identities: list[list[str]]
+) -> pd.DataFrame:
+    """A subtotal column a table does not print at all is, by definition, the sum of its parts.
+
+    Templates differ: one 收入总表 prints 合计, 本年收入小计 and the sources, another only 合计 and
+    the sources. A column blank on every row of a table is not printed (a blank cell of a printed
+    column still counts as zero): for such a table it is filled with the sum of its parts, so the
+    identity that defines it makes no claim and the identity that uses it (合计 = 本年收入小计 +
+    上年结转) checks the printed figures.
+    """
+    for columns in identities:
+        parent = next((c.removeprefix("neg_") for c in columns if c.startswith("neg_")), None)
+        if parent is None or parent not in rows.frame:
+            continue
+        parts = [c for c in columns if not c.startswith(("neg_", EXTRA_PARTS)) and c in frame]
+        for block in table_blocks(rows):
+            if any(rows.frame[parent].iloc[i] is not None for i in block):
+                continue  # the table prints the column
+            for i in block:
+                derived = sum(int(frame[c].iloc[i]) for c in parts if not pd.isna(frame[c].iloc[i]))
+                frame.loc[frame.index[i], parent] = derived
+                frame.loc[frame.index[i], f"neg_{parent}"] = -derived
+    return frame
+
+
 def add_extra_parts(frame: pd.DataFrame, rows: FrameRows, identities: list[list[str]]) -> pd.DataFrame:
     """Fill each identity's ``extra_parts_<parent>`` column, row by row.
 
@@ -146,12 +183,27 @@ def add_extra_parts(frame: pd.DataFrame, rows: FrameRows, identities: list[list[
         if extra_column is None or parent is None:
             continue
         parts = [c for c in columns if not c.startswith(("neg_", EXTRA_PARTS))]
+        unprinted = unprinted_rows(rows, parts)
         values: list[int] = []
         for index, (_, record) in enumerate(rows.origins):
             named = sum(int(frame[c].iloc[index]) for c in parts if not pd.isna(frame[c].iloc[index]))
             printed = frame[parent].iloc[index]
+            if index in unprinted and named == 0 and not pd.isna(printed):
+                values.append(int(printed))  # the table prints no breakdown: the identity claims nothing
+                continue
             extras = extra_part_cents(record)
             closes = not pd.isna(printed) and named != printed and named + extras == printed
             values.append(extras if closes else 0)
         frame[extra_column] = pd.array(values, dtype="Int64")
     return frame
+
+
+def unprinted_rows(rows: FrameRows, parts: list[str]) -> set[int]:
+    """Rows of the tables that print none of ``parts`` (e.g. a 三公 table with only a 合计 column)."""
+    present = [c for c in parts if c in rows.frame]
+    return {
+        i
+        for block in table_blocks(rows)
+        if present and all(rows.frame[c].iloc[j] is None for c in present for j in block)
+        for i in block
+    }

@@ -30,9 +30,21 @@ def clean_label(text: object) -> str:
     return label.replace("“", "").replace("”", "").replace('"', "")
 
 
+#: how tables name their grand-total line (a two-level 收入总表 prints 收入总计 instead of 合计)
+GRAND_TOTAL_NAMES = frozenset({"合计", "总计", "收入总计", "支出总计", "收入合计", "支出合计"})
+
+
 def is_grand_total(record: Record) -> bool:
     name = record.get("name", record.get("item"))
-    return clean_label(name) in {"合计", "总计"} and not record.get("code")
+    return clean_label(name) in GRAND_TOTAL_NAMES and not record.get("code")
+
+
+def prints_column(table: ExtractedTable | None, field: str) -> bool:
+    """Whether the table prints ``field`` at all: a column blank on every row is not printed.
+
+    (A blank cell of a printed column still counts as zero; a column a template lacks makes no claim.)
+    """
+    return table is not None and any(r.get(field) is not None for r in table.records)
 
 
 def grand_total_row(table: ExtractedTable | None) -> Record | None:

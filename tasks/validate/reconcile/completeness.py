@@ -9,26 +9,54 @@ from __future__ import annotations
 from budget_etl.contract import STANDARD_TABLES, TABLE_TYPES
 from budget_etl.document import ExtractedDocument
 from budget_etl.findings import Finding, Severity
+from tasks.validate.amounts import to_amount
+from tasks.validate.lookup import clean_label, first_table, prints_column
 from tasks.validate.settings import ValidateSettings
 
 STANDARD_TABLES_CHECK = "completeness.standard_tables"
+
+
+#: the tables of one fund, and the column of 财政拨款收支总表 that states that fund's money
+FUND_TABLES = {"government_fund_expenditure": "government_fund", "state_capital_expenditure": "state_capital"}
+
+
+def fund_has_money(doc: ExtractedDocument, column: str) -> bool | None:
+    """Whether 财政拨款收支总表 (or 收支总表) shows money of that fund; None without either table.
+
+    Templates of some provinces print no 国有资本经营预算 table at all; its absence is only a
+    contradiction when the document budgets money of that fund.
+    """
+    fiscal = first_table(doc, "fiscal_appropriation_summary")
+    if fiscal is not None and fiscal.records and prints_column(fiscal, column):
+        return any(to_amount(r.get(column)) != 0 for r in fiscal.records)
+    words = {"government_fund": "政府性基金", "state_capital": "国有资本经营"}[column]
+    summary = first_table(doc, "revenue_expenditure_summary")
+    if summary is None or not summary.records:
+        return False if fiscal is not None and fiscal.records else None
+    lines = [r for r in summary.records if r.get("side") == "revenue" and words in clean_label(r.get("item"))]
+    return any(to_amount(r.get("amount")) != 0 for r in lines)  # a fund no revenue line names has none
 
 
 def check_standard_tables(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
     if doc.document.kind != "budget_disclosure" or doc.document.narrative_only:
         return []
     present = {t.type for t in doc.tables}
-    return [
-        Finding(
-            check=STANDARD_TABLES_CHECK,
-            severity=Severity.ERROR,
-            message=f"the document has no {TABLE_TYPES[slug].title}: a 部门预算信息公开 must publish "
-            "all nine "
-            "standard tables (an empty one printed as 空表列示 counts)",
-            table=slug,
-            expected="present",
-            actual="missing",
+    findings: list[Finding] = []
+    for slug in STANDARD_TABLES:
+        if slug in present:
+            continue
+        money = fund_has_money(doc, FUND_TABLES[slug]) if slug in FUND_TABLES else True
+        unused = money is False
+        findings.append(
+            Finding(
+                check=STANDARD_TABLES_CHECK,
+                severity=Severity.WARNING if unused else Severity.ERROR,
+                message=f"the document has no {TABLE_TYPES[slug].title}: a 部门预算信息公开 must publish "
+                "all nine standard tables (an empty one printed as 空表列示 counts)"
+                + ("; the summaries budget no money of this fund, so nothing is hidden" if unused else ""),
+                table=slug,
+                expected="present",
+                actual="missing",
+            )
         )
-        for slug in STANDARD_TABLES
-        if slug not in present
-    ]
+    return findings

@@ -19,6 +19,7 @@ from typing import Any
 
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding, Severity
+from budget_etl.vocabulary import load as load_vocabulary
 from tasks.validate.amounts import (
     ZERO,
     agree_across,
@@ -30,7 +31,7 @@ from tasks.validate.amounts import (
 )
 from tasks.validate.evidence import finding_at
 from tasks.validate.labels import FIELD_LABELS
-from tasks.validate.lookup import class_rows, clean_label, coded_rows, first_table, grand_total_row
+from tasks.validate.lookup import class_rows, clean_label, first_table, grand_total_row, prints_column
 from tasks.validate.reconcile.two_sided import Side, sides_of
 from tasks.validate.settings import ValidateSettings
 
@@ -115,6 +116,21 @@ def match_class(label: str, classes: dict[str, Record]) -> str | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+def function_items(items: list[Record]) -> list[Record]:
+    """The items that classify spending by function (类): not the 支出用途 breakdown beside them.
+
+    Some templates list the 支出 side twice, by function and by nature (基本支出, 项目支出,
+    单位预留机动经费 …; ``budget_etl/vocabulary/summary_lines.yaml``); the nature lines are never 类.
+    """
+    words = load_vocabulary("summary_lines")
+    groups, nature = set(words["nature_groups"]), set(words["nature_items"])
+    return [
+        r
+        for r in items
+        if clean_label(r.get("group")) not in groups and clean_label(r.get("item")) not in nature
+    ]
+
+
 def compare_classes(
     check: str,
     items: list[Record],
@@ -131,11 +147,14 @@ def compare_classes(
     not list is compared with zero, at the classified table's row.
     """
     classes = {clean_label(r.get("name")): r for _, r in class_rows(classified)} if classified else {}
-    if classified is not None and not classes and any(True for _ in coded_rows(classified)):
-        return []  # the table prints only 款/项 rows: no 类 names to match the summary's items with
+    if classified is not None and not classes:
+        return []  # the table prints only 款/项 rows, or only its 合计: no 类 to match items with
     findings: list[Finding] = []
     listed = set()
-    for item in items:
+    by_function = function_items(items)
+    if items and not by_function:
+        return []  # the summary breaks its 支出 down by nature only: no 类 to compare
+    for item in by_function:
         label = clean_label(item.get("item"))
         matched = match_class(label, classes)
         listed.add(matched)
@@ -206,7 +225,7 @@ def check_revenue_total(doc: ExtractedDocument, settings: ValidateSettings) -> l
             settings,
             units=units_of(doc, revenue, summary[0]),
         )
-    if rev.subtotal is not None:
+    if rev.subtotal is not None and prints_column(revenue, "current_year_subtotal"):
         findings += mismatch(
             REVENUE_TOTAL,
             "收入总表 本年收入小计 disagrees with 收支总表 本年收入合计",
@@ -313,7 +332,7 @@ def check_basic_expenditure(doc: ExtractedDocument, settings: ValidateSettings) 
     basic = first_table(doc, "general_budget_basic_expenditure")
     general = first_table(doc, "general_budget_expenditure")
     basic_total, general_total = grand_total_row(basic), grand_total_row(general)
-    if basic is None or basic_total is None or general_total is None:
+    if basic is None or basic_total is None or general_total is None or not prints_column(general, "basic"):
         return []
     return mismatch(
         BASIC_EXPENDITURE,

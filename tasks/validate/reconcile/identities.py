@@ -45,6 +45,8 @@ def three_public_role(record: Record) -> str | None:
     if is_grand_total(record):
         return "total"
     label = clean_label(record.get("item"))
+    if label.startswith("三公经费"):  # “三公”经费 (合计/小计) heads its three items (before 三 reads as 三、)
+        return "subtotal"
     label = label.removeprefix("其中：").removeprefix("其中:")
     label = clean_label(label)
     if "小计" in label:
@@ -58,6 +60,12 @@ def three_public_role(record: Record) -> str | None:
             return "vehicle_purchase"
         if "运行" in label or "运维" in label:
             return "vehicle_running"
+    # the 公务用车 lines' breakdown printed without the words 公务用车 (购置费 / 运行费 under it):
+    # nothing else in a 三公 table is bought or run
+    if label.startswith("购置"):
+        return "vehicle_purchase"
+    if label.startswith(("运行费", "运行维护", "运维")):
+        return "vehicle_running"
     if "公务接待" in label:
         return "reception"
     return None
@@ -153,7 +161,7 @@ def check_three_public_total(doc: ExtractedDocument, settings: ValidateSettings)
     for table, roles in three_public_tables(doc):
         if not roles.get("total") or not roles.get("subtotal"):
             continue
-        findings += compare_parent(
+        alone = compare_parent(
             THREE_PUBLIC_TOTAL,
             table,
             roles["total"][0],
@@ -162,6 +170,13 @@ def check_three_public_total(doc: ExtractedDocument, settings: ValidateSettings)
             "the “三公”经费小计 line",
             settings,
         )
+        # a “三公”经费、会议费、培训费 table totals the lines printed beside 三公 as well
+        beside = [r for r in table.records if three_public_role(r) is None]
+        with_beside = compare_parent(
+            THREE_PUBLIC_TOTAL, table, roles["total"][0], "合计", roles["subtotal"][:1] + beside, "", settings
+        )
+        if not beside or with_beside:
+            findings += alone
     return findings
 
 

@@ -27,7 +27,7 @@ from tasks.validate.amounts import (
     to_amount,
 )
 from tasks.validate.evidence import finding_at
-from tasks.validate.lookup import clean_label, first_table, grand_total_row
+from tasks.validate.lookup import clean_label, first_table, grand_total_row, prints_column
 from tasks.validate.reconcile.identities import fixed_assets_total_row, rows_by_role
 from tasks.validate.reconcile.two_sided import sides_of
 from tasks.validate.settings import ValidateSettings
@@ -37,8 +37,12 @@ CONNECT = r"\s*(?:预算)?\s*(?:为|是|共|共计|合计|总计|安排|共计�
 UNIT = r"\s*(亿|百万|万|千)?\s*元"  # the prefix group names the unit: 万 → 万元, none → 元
 
 
+#: a label right after a word of change is the change, not the figure (增加基本支出844.15万元)
+NOT_AFTER_CHANGE = r"(?<!增加)(?<!减少)(?<!增长)(?<!下降)(?<!调增)(?<!调减)"
+
+
 def figure_pattern(label: str) -> re.Pattern[str]:
-    return re.compile(label + CONNECT + NUMBER + UNIT)
+    return re.compile(NOT_AFTER_CHANGE + label + CONNECT + NUMBER + UNIT)
 
 
 # a printed page number closing a page's text ("- 13 -", "第 3 页", "第3页 共12页") cuts a sentence that
@@ -221,8 +225,8 @@ def table_value(
     """The tables' value for the figure: (table, row, field, value), or None when no table states it."""
     for source in figure.sources:
         table = first_table(doc, source.slug)
-        if table is None:
-            continue
+        if table is None or (table.records and not prints_column(table, source.field)):
+            continue  # absent, or a template without that column (人员经费 only as 301/303 rows)
         if not table.records:
             if figure.empty_table_is_zero:
                 return table, None, source.field, ZERO

@@ -5,17 +5,25 @@ Each side lists its items, then 本年收入合计 / 本年支出合计, then th
 neither side carries money over (with 上年结转 or 年终结转 they differ by it);
 总计 = 本年合计 + the carry-over line; 收入总计 = 支出总计. The carry-over line's own breakdown
 (一、一般公共预算拨款 … repeated under 年初结转) is not counted twice.
+
+The total lines are found by position and wording (``budget_etl/vocabulary/summary_lines.yaml``):
+of a side's total lines the first is this year's total and the last the grand total, so 收入合计
+works as either, as templates use it. A side may list its items twice — by function and by
+nature (``group`` 功能分类 / 支出用途) — and number sub-items under items (一、财政拨款 / 1.一般公共预算):
+each group adds up on its own, and only the top numbering level is summed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from budget_etl.contract import TWO_SIDED
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding
+from budget_etl.vocabulary import load as load_vocabulary
 from tasks.validate.amounts import amounts_agree, format_amount, is_number, sum_amounts, to_amount
 from tasks.validate.evidence import finding_at
 from tasks.validate.labels import FIELD_LABELS
@@ -51,24 +59,66 @@ class Side:
         return sum_amounts(r.get(column) for r in self.carryover_detail)
 
 
+def total_lines(records: list[Record], side: str) -> tuple[int | None, int | None]:
+    """Positions of this year's total and the grand total among a side's records.
+
+    Of the lines worded as a total, the first is this year's total and the last the grand total;
+    a single one is this year's total when worded so (本年收入合计), else the grand total.
+    """
+    words = load_vocabulary("summary_lines")
+    subtotal_words, total_words = set(words["subtotal"][side]), set(words["grand_total"][side])
+    found = [i for i, r in enumerate(records) if clean_label(r.get("item")) in subtotal_words | total_words]
+    if not found:
+        return None, None
+    if len(found) == 1:
+        only = found[0]
+        return (only, None) if clean_label(records[only].get("item")) in subtotal_words else (None, only)
+    return found[0], found[-1]
+
+
 def split_side(records: list[Record], side: str) -> Side:
-    subtotal_word, total_word = SIDE_WORDS[side]
-    items: list[Record] = []
-    subtotal = carryover = grand_total = None
-    detail: list[Record] = []
-    for record in records:
-        label = clean_label(record.get("item"))
-        if label == subtotal_word and subtotal is None:
-            subtotal = record
-        elif label == total_word and grand_total is None:
-            grand_total = record
-        elif subtotal is None:
-            items.append(record)
-        elif carryover is None and grand_total is None:
-            carryover = record
-        elif grand_total is None:
-            detail.append(record)
-    return Side(side, items, subtotal, carryover, grand_total, detail)
+    first, last = total_lines(records, side)
+    end_of_items = next(i for i in (first, last, len(records)) if i is not None)
+    items = records[:end_of_items]
+    subtotal = records[first] if first is not None else None
+    grand_total = records[last] if last is not None else None
+    between = records[first + 1 : last] if first is not None and last is not None else []
+    carryover = between[0] if between else None
+    return Side(side, items, subtotal, carryover, grand_total, between[1:])
+
+
+_CHINESE_NUMBERING = re.compile(r"^\s*[一二三四五六七八九十百]+\s*[、.．]")
+_BRACKET_NUMBERING = re.compile(r"^\s*[（(]\s*[一二三四五六七八九十\d]+\s*[）)]")
+_ARABIC_NUMBERING = re.compile(r"^\s*\d+\s*[、.．]")
+
+
+def numbering_level(label: object) -> int | None:
+    """一、 → 1, （一） → 2, 1. → 3; None for an unnumbered line."""
+    text = str(label or "")
+    for level, pattern in enumerate((_CHINESE_NUMBERING, _BRACKET_NUMBERING, _ARABIC_NUMBERING), 1):
+        if pattern.match(text):
+            return level
+    return None
+
+
+def summed_items(items: list[Record]) -> list[list[Record]]:
+    """The item lists that each add up to the side's total: one per ``group``, top level only."""
+    groups: dict[object, list[Record]] = {}
+    for record in items:
+        groups.setdefault(record.get("group"), []).append(record)
+    out = []
+    for records in groups.values():
+        levels = [lvl for lvl in (numbering_level(r.get("item")) for r in records) if lvl is not None]
+        top = min(levels) if levels else None
+        out.append(
+            [
+                r
+                for r in records
+                if numbering_level(r.get("item")) in (top, None)
+                and not clean_label(r.get("item")).startswith("其中")
+            ]
+        )
+    return out
 
 
 def side_fields(table: ExtractedTable, side: str) -> tuple[str, ...]:
@@ -101,16 +151,19 @@ def check_items_sum(doc: ExtractedDocument, settings: ValidateSettings) -> list[
         for side_name, side in sides_of(table).items():
             if side.subtotal is None or not side.items:
                 continue
-            findings += compare_parent(
-                ITEMS_SUM,
-                table,
-                side.subtotal,
-                SIDE_WORDS[side_name][0],
-                side.items,
-                f"the {len(side.items)} {SIDE_NAMES[side_name]} items above it",
-                settings,
-                fields=side_fields(table, side_name),
-            )
+            for items in summed_items(side.items):
+                group = items[0].get("group") if items else None
+                findings += compare_parent(
+                    ITEMS_SUM,
+                    table,
+                    side.subtotal,
+                    clean_label(side.subtotal.get("item")) or SIDE_WORDS[side_name][0],
+                    items,
+                    f"the {len(items)} {SIDE_NAMES[side_name]} items above it"
+                    + (f" ({group})" if group else ""),
+                    settings,
+                    fields=side_fields(table, side_name),
+                )
     return findings
 
 
