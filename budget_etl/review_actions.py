@@ -7,14 +7,13 @@ repository calls and the ``retry_reviews`` flow; the rules live in ``storage``.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from budget_etl.errors import Reason, ReviewError
 from budget_etl.settings import Settings, use_settings
 from storage.corrections import CellCorrection
-from storage.repository import ReviewDetail, open_repository
+from storage.repository import ReviewDetail, ReviewSummary, open_repository
 
 if TYPE_CHECKING:
     from flows.outcomes import RunSummary
@@ -47,11 +46,8 @@ def retry_items(item_ids: list[int] | None, settings: Settings, *, actor: str | 
             repository.engine.dispose()
     from flows.retry_reviews import retry_reviews
 
-    options: dict[str, object] = {"item_ids": item_ids or None}
-    if "settings" in inspect.signature(retry_reviews.fn).parameters:
-        options["settings"] = settings
-    with use_settings(settings):
-        return retry_reviews(**options)  # type: ignore[no-any-return]
+    with use_settings(settings):  # flows read their settings from the enclosing scope
+        return retry_reviews(item_ids=item_ids or None)  # type: ignore[no-any-return]
 
 
 def waive_item(item_id: int, *, reason: str, actor: str, settings: Settings) -> ReviewDetail:
@@ -61,7 +57,7 @@ def waive_item(item_id: int, *, reason: str, actor: str, settings: Settings) -> 
         detail = repository.waive_review(item_id, reason=reason, actor=actor)
     finally:
         repository.engine.dispose()
-    announce_closed(item_id, detail.item.status)
+    announce_closed(detail.item, settings, f"waived by {actor}: {reason}")
     return detail
 
 
@@ -106,23 +102,23 @@ def correct_cell(
     finally:
         repository.engine.dispose()
     if detail.item.status != "open":
-        announce_closed(item_id, detail.item.status)
+        announce_closed(detail.item, settings, f"corrected by {actor}: {correction.cell}")
     return CorrectionResult(correction=correction, summary=summary, item=detail)
 
 
-def announce_closed(item_id: int, status: str) -> None:
-    """Tell the Prefect UI the item is closed (issue 13's artifact hook), when that hook exists.
+def announce_closed(item: ReviewSummary, settings: Settings, note: str | None = None) -> None:
+    """Replace the item's Prefect artifact ("why it is in review") by its closed version.
 
-    Best effort by design: the review app must work without a reachable Prefect API.
+    Best effort by design: only with a Prefect API configured (otherwise writing an artifact
+    would start a temporary local server for nothing), and a failure never undoes the action.
     """
-    try:
-        from flows import artifacts
-    except ImportError:  # pragma: no cover - flows are part of the package
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
         return
-    publish = getattr(artifacts, "publish_item_closed", None)
-    if publish is None:
-        return
+    from flows.artifacts import publish_item_closed
+
     try:
-        publish(item_id, status)
+        publish_item_closed(item, settings.review_base_url, note)
     except Exception:  # a UI nicety must never undo a recorded action
         return

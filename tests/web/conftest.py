@@ -67,8 +67,7 @@ def settings_for(db_url: str, data: Path, token: str | None = TOKEN) -> Settings
     )
 
 
-@pytest.fixture
-def seeded(db_url: str, tmp_path: Path) -> Iterator[Seeded]:
+def seed(db_url: str, tmp_path: Path) -> Iterator[Seeded]:
     settings = settings_for(db_url, tmp_path)
     engine = make_engine(db_url)
     repository = Repository(engine, actor="test-suite")
@@ -86,6 +85,18 @@ def seeded(db_url: str, tmp_path: Path) -> Iterator[Seeded]:
     engine.dispose()
     while OPEN_ENGINES:
         OPEN_ENGINES.pop().dispose()
+
+
+@pytest.fixture
+def seeded(db_url: str, tmp_path: Path) -> Iterator[Seeded]:
+    """Two failing readings stored for review, on SQLite and on PostgreSQL."""
+    yield from seed(db_url, tmp_path)
+
+
+@pytest.fixture
+def seeded_sqlite(sqlite_url: str, tmp_path: Path) -> Iterator[Seeded]:
+    """The same on SQLite only (for tests that also run Prefect flows, the slow part)."""
+    yield from seed(sqlite_url, tmp_path)
 
 
 def repository_of(seeded: Seeded) -> Repository:

@@ -9,7 +9,6 @@ Screenshots go to /tmp/budget-etl-review-*.png.
 
 from __future__ import annotations
 
-import inspect
 import os
 import socket
 import subprocess
@@ -54,11 +53,8 @@ def free_port() -> int:
 def run_pipeline(paths: list[Path], settings) -> None:
     from flows.run_files import run_files
 
-    options: dict[str, object] = {"inputs": [str(p) for p in paths]}
-    if "settings" in inspect.signature(run_files.fn).parameters:
-        options["settings"] = settings
-    with use_settings(settings):
-        run_files(**options)
+    with use_settings(settings):  # flows read their settings from the enclosing scope
+        run_files(inputs=[str(p) for p in paths])
 
 
 @pytest.fixture
