@@ -6,6 +6,7 @@ import pandera.pandas as pa
 
 from schemas.tables import (
     BasicProjectByFunction,
+    DepartmentPerformance,
     ExpenditureByFunction,
     FiscalAppropriationSummary,
     FixedAssets,
@@ -19,7 +20,7 @@ from schemas.tables import (
     ThreePublicExpenditure,
 )
 
-#: table slug (or ``project_indicators``) → the model its frame must satisfy
+#: table slug (or an indicator frame: ``project_indicators`` / ``department_indicators``) → its model
 SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "revenue_expenditure_summary": RevenueExpenditureSummary,
     "revenue_by_function": RevenueByFunction,
@@ -32,6 +33,8 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "three_public_expenditure": ThreePublicExpenditure,
     "project_performance": ProjectPerformance,
     "project_indicators": ProjectIndicator,
+    "department_performance": DepartmentPerformance,
+    "department_indicators": ProjectIndicator,  # the same indicator fields
     "fixed_assets": FixedAssets,
     "institutions": Institutions,
     "other": OtherTable,  # budget_etl.contract.OTHER_TABLE

@@ -13,7 +13,7 @@ from budget_etl.document import ExtractedDocument
 from budget_etl.findings import Finding
 from schemas import SCHEMAS
 from tasks.validate.evidence import finding_at
-from tasks.validate.frames import INDICATORS, FrameRows, schema_frames
+from tasks.validate.frames import INDICATOR_FRAMES, FrameRows, schema_frames
 from tasks.validate.labels import field_label
 
 #: pandera check name (without arguments) → our stable check slug
@@ -95,7 +95,7 @@ def findings_from_cases(rows: FrameRows, cases: pd.DataFrame) -> list[Finding]:
             continue
         seen.add(key)
         field = column
-        table_slug = rows.name if rows.name != INDICATORS else "project_performance"
+        table_slug = INDICATOR_FRAMES.get(rows.name, rows.name)
         if index is None:
             table = rows.tables[0]
             findings.append(

@@ -7,17 +7,22 @@
   percentages — a warning that tells the reviewer why the plan checks above fired;
 - the 一级指标 产出指标 / 效益指标 / 满意度指标 are all present;
 - a cost indicator's 万元 target is not above the project's own budget: an error when the target
-  promises to spend more than the budget (=, >=, >), a warning when it only caps spending above it
-  (<=, <); per-unit standards (人均, 每…, 贷款额度) are not capped by the project budget;
+  promises to spend more than the budget (=, >=, >, or a ``between`` range whose lower end is
+  above it), a warning when it only caps spending above it (<=, <, or a range whose upper end
+  ``target_max`` is above it); per-unit standards (人均, 每…, 贷款额度) are not capped by the
+  project budget;
 - an indicator is not listed twice (same 一级/二级/三级 and description; a warning).
+Funding split, required indicators, cost targets and duplicates apply to the department-wide
+form (``department_performance``) too; the spending-plan checks only to projects.
 (Percentages outside 0–100 are the schema's finding; duplicate project codes the GX suite's.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
-from budget_etl.contract import PLAN_FIELDS
+from budget_etl.contract import PERFORMANCE_TABLES, PLAN_FIELDS
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding, Severity
 from tasks.validate.amounts import (
@@ -50,13 +55,21 @@ def projects(doc: ExtractedDocument) -> Iterator[tuple[ExtractedTable, Record]]:
             yield table, record
 
 
+def forms(doc: ExtractedDocument) -> Iterator[tuple[ExtractedTable, Record]]:
+    """Every 绩效 form: the projects' and the department-wide one."""
+    for table in doc.tables:
+        if table.type in PERFORMANCE_TABLES:
+            for record in table.records:
+                yield table, record
+
+
 def name_of(record: Record) -> str:
     return str(record.get("project_name") or record.get("title") or record.get("project_code") or "project")
 
 
 def check_funding_split(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
     findings: list[Finding] = []
-    for table, record in projects(doc):
+    for table, record in forms(doc):
         if not (is_number(record.get("fiscal_funds")) or is_number(record.get("other_funds"))):
             continue
         parts = sum_amounts([record.get("fiscal_funds"), record.get("other_funds")])
@@ -167,7 +180,7 @@ def check_plan_in_amounts(doc: ExtractedDocument, settings: ValidateSettings) ->
 
 def check_required_indicators(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
     findings: list[Finding] = []
-    for table, record in projects(doc):
+    for table, record in forms(doc):
         present = {clean_label(i.get("level1")) for i in record.get("indicators") or []}
         missing = [level for level in settings.required_level1 if level not in present]
         if not missing:
@@ -199,7 +212,7 @@ def is_total_cost_indicator(indicator: Record, settings: ValidateSettings) -> bo
 
 def check_cost_target(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
     findings: list[Finding] = []
-    for table, record in projects(doc):
+    for table, record in forms(doc):
         if not is_number(record.get("budget_total")):
             continue
         budget = in_wan(record.get("budget_total"), table_unit(table, doc))  # targets are printed in 万元
@@ -208,8 +221,11 @@ def check_cost_target(doc: ExtractedDocument, settings: ValidateSettings) -> lis
                 continue
             if not is_total_cost_indicator(indicator, settings):
                 continue
-            if to_amount(indicator["target_value"]) <= budget + settings.amount_tolerance:
+            severity = cost_target_severity(indicator, budget + settings.amount_tolerance)
+            if severity is None:
                 continue
+            ranged_cap = indicator.get("target_op") == "between" and severity is Severity.WARNING
+            blamed = "target_max" if ranged_cap else "target_value"
             findings.append(
                 finding_at(
                     COST_TARGET,
@@ -218,18 +234,36 @@ def check_cost_target(doc: ExtractedDocument, settings: ValidateSettings) -> lis
                     f"above the project's 预算数 {format_amount(budget)} 万元",
                     table=table,
                     record=record,
-                    field=f"indicators[{i}].target_value",
+                    field=f"indicators[{i}].{blamed}",
                     expected=f"<= {format_amount(budget)}",
-                    actual=indicator["target_value"],
-                    severity=Severity.WARNING if indicator.get("target_op") in CAPS else Severity.ERROR,
+                    actual=indicator[blamed],
+                    severity=severity,
                 )
             )
     return findings
 
 
+def cost_target_severity(indicator: Record, limit: Decimal) -> Severity | None:
+    """How a 万元 cost target relates to the budget: promises more (error), caps above (warning), fine.
+
+    A ``between`` range promises at least ``target_value`` and at most ``target_max``: its lower
+    end above the budget is a promise the budget cannot keep; only its upper end above it is a
+    loose cap.
+    """
+    value = to_amount(indicator["target_value"])
+    if indicator.get("target_op") == "between":
+        upper = indicator.get("target_max")
+        if value > limit:
+            return Severity.ERROR
+        return Severity.WARNING if is_number(upper) and to_amount(upper) > limit else None
+    if value <= limit:
+        return None
+    return Severity.WARNING if indicator.get("target_op") in CAPS else Severity.ERROR
+
+
 def check_duplicate_indicator(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
     findings: list[Finding] = []
-    for table, record in projects(doc):
+    for table, record in forms(doc):
         seen: set[tuple[str, ...]] = set()
         for i, indicator in enumerate(record.get("indicators") or []):
             key = tuple(clean_label(indicator.get(k)) for k in ("level1", "level2", "level3", "description"))
