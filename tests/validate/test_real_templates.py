@@ -233,6 +233,181 @@ def test_a_table_with_rows_but_no_understood_header_sends_the_document_to_review
 
     added = inject(STEM, emptied)
     assert sorted(f.table for f in added if f.check == EXTRACT_HEADER_NOT_UNDERSTOOD) == filled
-    assert all(
-        f.severity is Severity.ERROR for f in added if f.check == EXTRACT_HEADER_NOT_UNDERSTOOD
+    assert all(f.severity is Severity.ERROR for f in added if f.check == EXTRACT_HEADER_NOT_UNDERSTOOD)
+
+
+# ---- template variants of the summaries, the 三公 table and the 收入 table ------------------------
+
+
+def line(side: str, item: str, amount: str | None, group: str | None = None) -> dict:
+    record: dict = {"side": side, "item": item, "amount": Decimal(amount) if amount else None}
+    if group:
+        record["group"] = group
+    return record
+
+
+def summary_document(*, project: str = "40.00", by_function: str = "100.00", grand: str = "100.00"):
+    """收支总表 listing 支出 twice (功能分类 and 支出用途), 收入 with sub-items, 收入合计 as grand total."""
+    records = [
+        line("revenue", "一、财政拨款", "100.00"),
+        line("expenditure", "一、一般公共服务支出", by_function, "功能分类"),
+        line("expenditure", "一、基本支出", "60.00", "支出用途"),
+        line("revenue", "1.一般公共预算", "100.00"),
+        line("expenditure", "二、项目支出", project, "支出用途"),
+        line("revenue", "2.政府性基金预算", None),
+        line("revenue", "当年收入小计", "100.00"),
+        line("expenditure", "当年支出小计", "100.00"),
+        line("revenue", "上年结转资金", None),
+        line("expenditure", "结转下年资金", None),
+        line("revenue", "收入合计", grand),
+        line("expenditure", "支出合计", "100.00"),
+    ]
+    spending = [
+        {
+            "code": None,
+            "name": "合计",
+            "total": Decimal("100.00"),
+            "basic": Decimal("60.00"),
+            "project": Decimal("40.00"),
+        },
+        {
+            "code": "201",
+            "name": "一般公共服务支出",
+            "total": Decimal("100.00"),
+            "basic": Decimal("60.00"),
+            "project": Decimal("40.00"),
+        },
+    ]
+    meta = DocumentMeta("budget_disclosure", None, "示例局", 2031, "万元", 3, "0" * 64, narrative_only=True)
+    return ExtractedDocument(
+        meta,
+        [
+            ExtractedTable("revenue_expenditure_summary", "收支预算总表", [1], records),
+            ExtractedTable("expenditure_by_function", "支出预算总表", [3], spending),
+        ],
     )
+
+
+def checks_of(doc: ExtractedDocument) -> list[tuple[str, str | None]]:
+    return sorted((f.check, f.field) for f in validate_document(doc))
+
+
+def test_a_summary_listing_spending_by_function_and_by_nature_adds_up_per_group() -> None:
+    assert checks_of(summary_document()) == []
+
+
+def test_a_nature_line_that_does_not_add_up_is_reported_once() -> None:
+    assert checks_of(summary_document(project="30.00")) == [("two_sided.items_sum", "amount")]
+
+
+def test_a_function_line_is_still_compared_with_the_spending_table() -> None:
+    assert checks_of(summary_document(by_function="80.00")) == [
+        ("cross_table.class_totals", "amount"),
+        ("two_sided.items_sum", "amount"),
+    ]
+
+
+def test_the_grand_total_worded_heji_is_checked_as_the_grand_total() -> None:
+    assert checks_of(summary_document(grand="90.00")) == [
+        ("two_sided.balance", "amount"),
+        ("two_sided.grand_total", "amount"),
+    ]
+
+
+def three_public_document(total: str) -> ExtractedDocument:
+    rows = [
+        ("合计", total),
+        ("“三公”经费", "48.00"),
+        ("因公出国（境）费", "10.00"),
+        ("公务用车购置及运行维护费", "30.00"),
+        ("购置费", "20.00"),
+        ("运行费", "10.00"),
+        ("公务接待费", "8.00"),
+        ("会议费", "2.00"),
+        ("培训费", "5.00"),
+    ]
+    records = [{"item": item, "total": Decimal(amount)} for item, amount in rows]
+    meta = DocumentMeta("budget_disclosure", None, "示例局", 2031, "万元", 3, "0" * 64, narrative_only=True)
+    doc = ExtractedDocument(
+        meta,
+        [ExtractedTable("three_public_expenditure", "“三公”经费、会议费、培训费支出预算表", [9], records)],
+    )
+    doc.narrative = [NarrativeBlock(2, "公务用车购置费20.00万元，公务用车运行维护费10.00万元")]
+    return doc
+
+
+def test_a_three_public_table_with_meeting_and_training_lines_adds_up() -> None:
+    """合计 = “三公”经费 + 会议费 + 培训费; 购置费 / 运行费 are the 公务用车 line's breakdown."""
+    assert checks_of(three_public_document("55.00")) == []
+
+
+def test_a_wrong_three_public_grand_total_is_still_reported() -> None:
+    assert checks_of(three_public_document("60.00")) == [("identities.three_public_total", "total")]
+
+
+def revenue_document(total: str) -> ExtractedDocument:
+    """A 收入总表 that prints 合计 and the sources but no 本年收入小计 column."""
+    rows = [
+        {"code": None, "name": "合计", "total": Decimal(total), "fiscal_appropriation": Decimal("100.00")},
+        {
+            "code": "201",
+            "name": "一般公共服务支出",
+            "total": Decimal(total),
+            "fiscal_appropriation": Decimal("100.00"),
+        },
+    ]
+    meta = DocumentMeta("budget_disclosure", None, "示例局", 2031, "元", 3, "0" * 64, narrative_only=True)
+    return ExtractedDocument(meta, [ExtractedTable("revenue_by_function", "部门收入预算总表", [4], rows)])
+
+
+def test_a_subtotal_column_the_template_does_not_print_makes_no_claim() -> None:
+    assert checks_of(revenue_document("100.00")) == []
+
+
+def test_without_the_subtotal_column_合计_is_still_checked_against_the_sources() -> None:
+    assert checks_of(revenue_document("120.00")) == [
+        ("identities.revenue_total", "total"),
+        ("identities.revenue_total", "total"),
+    ]
+
+
+def test_a_missing_fund_table_is_a_warning_when_the_document_has_no_money_of_that_fund(inject) -> None:
+    def drop(doc: ExtractedDocument) -> None:
+        doc.tables = [t for t in doc.tables if t.type != "state_capital_expenditure"]
+
+    def drop_with_money(doc: ExtractedDocument) -> None:
+        drop(doc)
+        summary = doc.table("revenue_expenditure_summary")
+        assert summary is not None
+        line = next(r for r in summary.records if r["side"] == "revenue" and "国有资本经营" in r["item"])
+        line["amount"] = Decimal("5.00")
+
+    [warning] = inject(STEM, drop)
+    assert (warning.check, warning.severity) == ("completeness.standard_tables", Severity.WARNING)
+    with_money = [f for f in inject(STEM, drop_with_money) if f.check == "completeness.standard_tables"]
+    assert [f.severity for f in with_money] == [Severity.ERROR]
+
+
+def test_a_change_on_last_year_is_not_read_as_the_figure() -> None:
+    from tasks.validate.reconcile.narrative import NARRATIVE_FIGURES, find_figure
+
+    basic = next(f for f in NARRATIVE_FIGURES if f.what == "基本支出")
+    text = (
+        "主要原因是政策性增资，增加基本支出844.15万元。"
+        "本年支出预算合计13649.07万元，其中：基本支出7666.68万元"
+    )
+    assert find_figure(text, basic.pattern) == Decimal("7666.68")
+
+
+def test_a_figure_the_tables_print_no_column_for_is_not_compared(inject) -> None:
+    """人员经费 printed only as economic classes (301, 303), not as a column: nothing to compare."""
+
+    def no_personnel_column(doc: ExtractedDocument) -> None:
+        table = doc.table(GBB)
+        assert table is not None
+        for record in table.records:
+            record["personnel"] = None
+            record["public_funds"] = None
+
+    added = added_keys(inject(STEM, no_personnel_column))
+    assert [k for k in added if k[0].startswith("narrative.")] == []
