@@ -16,7 +16,10 @@ from budget_etl.settings import get_settings
 
 def export(
     table: Annotated[
-        str, typer.Option("--table", help="Table type (a data-dictionary slug or project_indicators).")
+        str,
+        typer.Option(
+            "--table", help="A data-dictionary slug, project_indicators or department_indicators."
+        ),
     ],
     fmt: Annotated[str, typer.Option("--format", help="csv | parquet")] = "csv",
     out: Annotated[

@@ -52,7 +52,7 @@ class _State:
 
 def build_project_record(
     fragments: list[RawTable], *, seq: int | None, title: str, unit_code: str | None,
-    unit_name: str | None, max_unit_chars: int = 4, slug: str = "project_performance",
+    unit_name: str | None, max_unit_chars: int = 3, slug: str = "project_performance",
 ) -> Record:
     """One form (its page fragments in order) → one record of ``slug``'s fields."""
     record: Record = {name: None for name in TABLE_TYPES[slug].fields}

@@ -116,7 +116,7 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def parse_target(text: str | None, *, max_unit_chars: int = 4) -> Target:
+def parse_target(text: str | None, *, max_unit_chars: int = 3) -> Target:
     """Parse a printed 指标值 by the grammar above; anything else is qualitative."""
     tokens = tokenize(text or "")
     prefixes: list[Token] = []
