@@ -263,3 +263,21 @@ def test_a_host_that_does_not_exist_fails_its_fetch_task_at_once_without_retries
     with get_client(sync_client=True) as client:
         task_run = client.read_task_run(task_run_id)
     assert task_run.run_count == 1, "a DNS 'name does not exist' is permanent: no Prefect retry"
+
+
+def test_a_waived_item_report_says_who_waived_it_and_why(day):
+    from budget_etl.errors import Stage
+    from budget_etl.review_actions import waive_item
+
+    item_id = day.repo.send_to_review(
+        sha256=None, source_url="http://publisher.test/waive-me.pdf", stage=Stage.FETCH,
+        reason="not_pdf", message="an HTML page", findings=[], report_uri=None,
+    )
+
+    waive_item(item_id, reason="the publisher confirmed no PDF exists", actor="ops-person",
+               settings=day.settings)
+
+    latest = artifacts_with_key(f"review-item-{item_id}")[0]
+    assert latest.data.startswith("# Waived:")
+    assert "waived by ops-person: the publisher confirmed no PDF exists" in latest.data
+    assert f"({REVIEW_APP}/items/{item_id})" in latest.data
