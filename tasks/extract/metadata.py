@@ -45,17 +45,26 @@ def document_kind(blocks: list[TableBlock], lines: Iterable[TextLine]) -> str:
 
 
 def department(blocks: list[TableBlock], lines: list[TextLine]) -> tuple[str | None, str | None]:
-    """(code, name) from a standard table's department line, else from the cover."""
+    """(code, name) from the tables' department lines (the one most tables print: a line
+    wrapped in one caption loses), else from the cover."""
+    seen: Counter[tuple[str | None, str]] = Counter()
     for block in blocks:
         if block.match.slug == "project_performance":
             continue
-        for line in block.context:
-            whole = _TRAILING_UNIT.sub("", compact(line.text))  # 部门：XX局 … 单位：万元 on one line
-            for segment in [*(line.segments or [line.text]), whole]:
-                found = department_line(segment)
-                if found:
-                    return found
+        seen.update(found for found in [_block_department(block)] if found)
+    if seen:
+        return seen.most_common(1)[0][0]
     return None, cover_name(lines)
+
+
+def _block_department(block: TableBlock) -> tuple[str | None, str] | None:
+    for line in block.context:
+        whole = _TRAILING_UNIT.sub("", compact(line.text))  # 部门：XX局 … 单位：万元 on one line
+        for segment in [*(line.segments or [line.text]), whole]:
+            found = department_line(segment)
+            if found:
+                return found
+    return None
 
 
 def department_line(text: str) -> tuple[str | None, str] | None:
