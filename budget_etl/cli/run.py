@@ -156,11 +156,24 @@ def demo_command(
 
 
 def wait_for_interrupt() -> None:
-    """Block until Ctrl-C (or SIGTERM, which Python turns into SystemExit) while the publisher serves."""
+    """Block while the publisher serves, until Ctrl-C or SIGTERM; then the demo shuts it down cleanly.
+
+    Both signals get a handler that raises ``KeyboardInterrupt``: SIGTERM would otherwise end the
+    process without cleanup, and a shell starting the command in the background may ignore SIGINT.
+    """
+    import signal
     import threading
 
-    with contextlib.suppress(KeyboardInterrupt):
-        threading.Event().wait()
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def deploy_command(

@@ -146,3 +146,29 @@ def test_serve_keeps_the_publisher_up_so_a_retry_resolves_a_republished_file(
     hint = retry_hint(gone, settings)
     assert hint and report.site_url in hint and "budget-etl demo --serve" in hint
     assert retry_hint(before, settings) is None  # a 404 from a live publisher is its own reason
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_serve_blocks_until_ctrl_c_or_sigterm_and_then_returns(sig: str) -> None:
+    """``--serve`` waits in ``wait_for_interrupt``; both signals end the wait (SIGINT even if inherited
+    as ignored, as a background shell job has it), so the publisher is shut down by the demo itself."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "from budget_etl.cli.run import wait_for_interrupt\n"
+        "print('waiting', flush=True); wait_for_interrupt(); print('stopped', flush=True)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "waiting"
+        time.sleep(0.5)
+        assert proc.poll() is None  # still serving
+        proc.send_signal(getattr(signal, sig))
+        out, _ = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert (proc.returncode, out.strip()) == (0, "stopped")
