@@ -218,7 +218,7 @@ def create_app(settings: Settings) -> FastAPI:
         if found.page is None or not detail.item.sha256:
             return Response("this finding has no page to show", status_code=404, media_type="text/plain")
         pdf = state.raw_store.get(detail.item.sha256)
-        cells = cell_boxes(pdf, found.page, found.bbox, found.value) if found.bbox else []
+        cells = cell_boxes(pdf, found.page, found.bbox, found.value, found.field) if found.bbox else []
         png = render_region(pdf, found.page, found.bbox, cells)
         headers = {"X-Outlined-Cells": str(len(cells)), "X-Page": str(found.page)}
         return Response(png, media_type="image/png", headers={**headers, "Cache-Control": "no-store"})

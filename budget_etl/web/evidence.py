@@ -97,8 +97,13 @@ def locate(findings: list[dict[str, Any]], tables: list[StoredTable]) -> list[Ev
     return out
 
 
-def cell_boxes(pdf: bytes, page_no: int, row_box: Box, value: Any) -> list[Box]:
-    """The words inside the record's bbox that read as ``value`` (several when it is printed twice)."""
+def cell_boxes(pdf: bytes, page_no: int, row_box: Box, value: Any, field: str | None = None) -> list[Box]:
+    """The words inside the record's bbox that read as ``value``.
+
+    A value printed more than once in the record (a form repeats figures) is narrowed to the
+    word under the field's own column label (``FIELD_LABELS``: 12月底, 合计 …) when that label is
+    printed above it on the page; otherwise every match is outlined (never a guess).
+    """
     if value is None or value == "":
         return []
     import pdfplumber
@@ -110,11 +115,34 @@ def cell_boxes(pdf: bytes, page_no: int, row_box: Box, value: Any) -> list[Box]:
         x0, top, x1, bottom = row_box
         clip = (max(x0 - 1, 0), max(top - 1, 0), min(x1 + 1, page.width), min(bottom + 1, page.height))
         words = page.within_bbox(clip).extract_words(keep_blank_chars=False)
-    return [
-        (float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
-        for w in words
-        if same_cell_value(w["text"], value)
-    ]
+        matches = [box_of(w) for w in words if same_cell_value(w["text"], value)]
+        key = label_key(field)
+        if len(matches) > 1 and key:
+            labels = [box_of(w) for w in page.extract_words() if key in w["text"]]
+            under = [m for m in matches if any(below_label(m, label) for label in labels)]
+            if under:
+                matches = under
+    return matches
+
+
+def box_of(word: dict[str, Any]) -> Box:
+    return (float(word["x0"]), float(word["top"]), float(word["x1"]), float(word["bottom"]))
+
+
+def label_key(field: str | None) -> str | None:
+    """The distinctive last part of a field's printed label (``资金支出计划 12月底（%）`` → ``12月底``)."""
+    from tasks.validate.labels import FIELD_LABELS
+
+    label = FIELD_LABELS.get(field or "")
+    if not label:
+        return None
+    last = label.split()[-1]
+    return last.split("（")[0].split("(")[0] or None
+
+
+def below_label(cell: Box, label: Box) -> bool:
+    """The cell sits under the label: horizontally overlapping it, and lower on the page."""
+    return cell[0] < label[2] and label[0] < cell[2] and label[3] <= cell[1] + 2
 
 
 def render_region(pdf: bytes, page_no: int, row_box: Box | None, cells: list[Box]) -> bytes:

@@ -190,3 +190,29 @@ def test_serve_refuses_a_public_host_without_a_token(monkeypatch: pytest.MonkeyP
     result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", "1"])
     assert result.exit_code == 2
     assert "BUDGET_ETL_REVIEW_TOKEN" in (result.stderr or result.output)
+
+
+def test_a_value_printed_twice_in_a_form_is_outlined_under_its_own_column(sqlite_url: str, tmp_path) -> None:
+    """004-a's plan cells (200.00 under 3月底 while the form also prints ≥200 人 …): one cell per finding."""
+    from pathlib import Path
+
+    from storage.raw_store import RawStore
+    from tests.web.conftest import OPEN_ENGINES, store_reading
+
+    settings = settings_for(sqlite_url, tmp_path)
+    engine = make_engine(sqlite_url)
+    OPEN_ENGINES.append(engine)
+    repository = Repository(engine)
+    pdf = (Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "004-a.pdf").read_bytes()
+    item = store_reading(repository, RawStore(settings.resolved_raw_store_url()), settings, pdf)
+    assert item is not None
+    client = client_for(settings)
+    findings = repository.get_review(item).findings
+    plan = [i for i, f in enumerate(findings) if (f["field"] or "").startswith("plan_")]
+    assert len(plan) >= 10
+    for index in plan:
+        response = client.get(f"/items/{item}/evidence/{index}.png")
+        assert response.headers["x-outlined-cells"] == "1", findings[index]
+    Path("/tmp/budget-etl-review-004a-evidence.png").write_bytes(client.get(f"/items/{item}/evidence/3.png").content)
+    while OPEN_ENGINES:
+        OPEN_ENGINES.pop().dispose()
