@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
-from budget_etl.contract import OTHER_TABLE, STANDARD_TABLES
+from budget_etl.contract import OTHER_TABLE, PERFORMANCE_TABLES, STANDARD_TABLES
 from budget_etl.vocabulary import load
 from tasks.extract.notes import empty_note_in
 from tasks.extract.pages import TextLine
@@ -39,7 +39,7 @@ def document_kind(blocks: list[TableBlock], lines: Iterable[TextLine]) -> str:
         return "budget_disclosure"
     if any(_PERFORMANCE_TEXT.search(compact(ln.text)) for ln in lines):
         return "performance_targets"
-    if blocks and all(b.match.slug == "project_performance" for b in blocks):
+    if blocks and all(b.match.slug in PERFORMANCE_TABLES for b in blocks):
         return "performance_targets"
     return "budget_disclosure"
 

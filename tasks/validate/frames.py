@@ -96,7 +96,7 @@ def schema_frames(doc: ExtractedDocument) -> list[FrameRows]:
 
 
 def amount_fields_of(slug: str) -> tuple[str, ...]:
-    if slug in (INDICATORS, OTHER_TABLE):
+    if slug in INDICATOR_FRAMES or slug == OTHER_TABLE:
         return ()
     return TABLE_TYPES[slug].amount_fields
 

@@ -91,7 +91,7 @@ def sample_project() -> FormProject:
         title="冀财社〔2024〕12号2024年中央财政就业补助资金（第二批）绩效目标表",
         unit_code="901001",
         unit_name="示例县人力资源和社会保障局本级",
-        project_code="13099925P0001234000L",
+        project_code="13099925P00012340001L",
         project_name="就业补助资金（第二批）",
         budget_total="120.50",
         fiscal_funds="100.50",

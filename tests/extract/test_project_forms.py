@@ -114,7 +114,7 @@ def test_all_perturbations_at_once() -> None:
 
 def test_a_different_project_is_a_different_record() -> None:
     """The comparison is not vacuous: another project's data gives another record."""
-    other = replace(PROJECT, project_code="13099925P0009999000L", indicators=PROJECT.indicators[:2])
+    other = replace(PROJECT, project_code="13099925P00099990001L", indicators=PROJECT.indicators[:2])
     record = read_record(render_form(other))
     assert record == expected_record(other) and record != EXPECTED
 

@@ -102,3 +102,16 @@ def test_schema_checks_target_max_only_with_between(golden: Golden) -> None:
     broken = doc.tables_of("department_performance")[0].records[0]["indicators"][0]
     broken.update(target_op=">=", target_value=Decimal(90), target_max=Decimal(80))
     assert [f for f in check_schemas(doc) if f.table == "department_performance"]
+
+
+def test_a_department_form_pdf_is_validated_end_to_end() -> None:
+    """Extracted from a drawn PDF, the department-wide form runs through every layer (no crash)."""
+    from tasks.extract import extract_document
+    from tasks.validate import validate_document
+    from tests.extract.forms import render_department_form, sample_department
+
+    doc = extract_document(render_department_form(sample_department()))
+    assert doc.document.kind == "performance_targets"
+    checks = {f.check for f in validate_document(doc)}
+    assert not any(c.endswith("crashed") for c in checks), checks
+    assert "projects.required_indicators" in checks  # the sample form has no 满意度指标
