@@ -281,3 +281,22 @@ def test_a_waived_item_report_says_who_waived_it_and_why(day):
     assert latest.data.startswith("# Waived:")
     assert "waived by ops-person: the publisher confirmed no PDF exists" in latest.data
     assert f"({REVIEW_APP}/items/{item_id})" in latest.data
+
+
+def test_an_unreadable_listing_is_a_failed_discover_task_and_the_rest_goes_on(
+    prefect_api, server, flow_settings, tmp_path
+):
+    gone = server.script("/gone/", Status(404))
+    doc = server.script("/direct/a.pdf", Serve((CORPUS / "002-a.pdf").read_bytes()))
+    both = {**publisher("mixed", listings=[gone]), "documents": [doc]}
+    sources = write_sources(tmp_path / "sources.yaml", [both])
+
+    with use_settings(flow_settings):
+        state = ingest(sources_file=str(sources), return_state=True)
+
+    [discover] = [t for t in task_runs(flow_run_id(state)) if t.name == "discover mixed"]
+    assert discover.state.is_failed()
+    assert discover.state.message.startswith(f"1 listing(s) unreadable, first {gone}: http_not_found")
+    by_url = {o.source_url: o.status for o in state.result().outcomes}
+    assert by_url == {gone: "failed", doc: "accepted"}
+    assert state.name == "Needs review"
