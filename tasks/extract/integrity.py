@@ -31,9 +31,10 @@ UNREADABLE_OBJECT = "extract.integrity.unreadable_object"
 DAMAGED_STREAM = "extract.integrity.damaged_stream"
 CID_IN_TEXT = "extract.integrity.cid_in_text"
 TOC_ENTRY_NOT_FOUND = "extract.integrity.toc_entry_not_found"
+IDENTITY_MISSING = "extract.integrity.identity_missing"
 INTEGRITY_CHECKS = (
     PAGE_MISSING, PAGE_TREE_CYCLE, PAGE_DUPLICATED, PAGE_COUNT_MISMATCH, UNREADABLE_OBJECT,
-    DAMAGED_STREAM, CID_IN_TEXT, TOC_ENTRY_NOT_FOUND,
+    DAMAGED_STREAM, CID_IN_TEXT, TOC_ENTRY_NOT_FOUND, IDENTITY_MISSING,
 )
 
 _CID = re.compile(r"\(cid:\d+\)")
@@ -69,6 +70,7 @@ def check_integrity(
         findings += page_tree_findings(tree, read=doc.document.page_count)
         findings += object_findings(pdf)
     findings += cid_findings(doc)
+    findings += identity_findings(doc)
     if toc_text and doc.tables and not doc.document.narrative_only:
         pages = [toc_page] if toc_page else []
         findings += toc_findings(toc_entries(toc_text), [t.title for t in doc.tables], pages=pages)
@@ -266,6 +268,26 @@ def cid_findings(doc: ExtractedDocument) -> list[Finding]:
         "unmapped glyphs like (cid:123) in " + "; ".join(p for p, _ in places[:5]),
         actual=[p for p, _ in places[:_EVIDENCE]],
         pages=sorted({page for _, pages in places for page in pages})[:_EVIDENCE],
+    )]
+
+
+def identity_findings(doc: ExtractedDocument) -> list[Finding]:
+    """Tables read but no department or no budget year: nobody could find (or trust) these rows.
+
+    A damaged first page (or a font without its map) loses exactly these; stored without them
+    the document is unqueryable, so a person names them in review instead.
+    """
+    meta = doc.document
+    if not doc.tables:
+        return []
+    missing = [name for name, value in (
+        ("department", meta.department_name or meta.department_code), ("budget year", meta.budget_year),
+    ) if not value]
+    if not missing:
+        return []
+    return [_error(
+        IDENTITY_MISSING, f"the document's {' and '.join(missing)} could not be read",
+        field=",".join(missing),
     )]
 
 

@@ -213,3 +213,17 @@ def test_a_section_heading_over_numbered_tables_is_not_a_toc_table() -> None:
     toc = "目录\n五、部门预算表 ……\n1. 2026年部门收入预算总表 ……\n2. 2026年部门支出预算总表 ……\n"
 
     assert integrity.toc_entries(toc) == ["2026年部门收入预算总表", "2026年部门支出预算总表"]
+
+
+def test_tables_without_department_or_year_are_an_error_finding() -> None:
+    from budget_etl.document import DocumentMeta, ExtractedDocument, ExtractedTable
+
+    doc = ExtractedDocument(
+        document=DocumentMeta("budget_disclosure", None, None, None, "万元", 3, "0" * 64),
+        tables=[ExtractedTable(type="revenue_by_function", title="部门预算收入总表", pages=[2])],
+    )
+
+    found = integrity.identity_findings(doc)
+
+    assert [f.check for f in found] == [integrity.IDENTITY_MISSING]
+    assert found[0].field == "department,budget year"

@@ -97,3 +97,28 @@ def test_run_json_prints_only_json_on_stdout_and_no_info_logs(prefect_api, tmp_p
     assert done.returncode == 1 and summary["documents"][0]["reason"] == "no_text_layer"
     assert "| INFO" not in done.stderr, done.stderr[:2000]
     assert "Traceback" not in done.stderr, done.stderr[:2000]
+
+
+def test_run_honours_sigterm_while_a_server_trickles(prefect_api, tmp_path):
+    """A stuck download must not keep a terminated run alive until its (long) deadline."""
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "BUDGET_ETL_DATA_DIR": str(tmp_path / "data"),
+           "BUDGET_ETL_HTTP_ALLOW_PRIVATE_HOSTS": "true", "BUDGET_ETL_HTTP_TIMEOUT_S": "60",
+           "BUDGET_ETL_HTTP_DEADLINE_S": "120", "BUDGET_ETL_TASK_RETRIES": "0", "DO_NOT_TRACK": "1"}
+    with FaultyServer() as server:
+        url = server.script("/stuck.pdf", SlowHeaders(interval=0.5))
+        run = subprocess.Popen([CLI, "run", "--json", url], env=env, cwd=tmp_path,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 120
+            while server.hits["/stuck.pdf"] == 0 and time.monotonic() < deadline and run.poll() is None:
+                time.sleep(0.2)
+            assert server.hits["/stuck.pdf"] >= 1, "the run reached the stuck download"
+
+            run.send_signal(signal.SIGTERM)
+            started = time.monotonic()
+            run.wait(timeout=30)
+
+            assert time.monotonic() - started < 15
+        finally:
+            if run.poll() is None:
+                run.kill()
