@@ -6,12 +6,16 @@ Unknown ids and wrong states are one-line errors with exit code 2.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from budget_etl.cli.db import DbOption, JsonOption, whoami, with_repository
 from budget_etl.cli.output import emit_json
+
+if TYPE_CHECKING:
+    from storage.corrections import CellCorrection
+    from storage.repository import Repository, ReviewDetail
 
 review_app = typer.Typer(name="review", help="The review queue: failed documents.", no_args_is_help=True)
 
@@ -41,6 +45,12 @@ def list_command(
         )
 
 
+def item_and_corrections(repository: Repository, item_id: int) -> tuple[ReviewDetail, list[CellCorrection]]:
+    """The item as ``show`` prints it and the reviewers' corrections of its file."""
+    detail = repository.get_review(item_id)
+    return detail, repository.corrections(detail.item.sha256) if detail.item.sha256 else []
+
+
 @review_app.command("show")
 def show_command(
     item_id: Annotated[int, typer.Argument(help="Review item id.")],
@@ -48,9 +58,10 @@ def show_command(
     as_json: JsonOption = False,
 ) -> None:
     """Show one item: why it failed, the evidence, links to the raw file and report, its history."""
-    detail = with_repository(db, lambda repository: repository.get_review(item_id), as_json=as_json)
+    detail, corrections = with_repository(db, lambda repository: item_and_corrections(repository, item_id),
+                                          as_json=as_json)
     if as_json:
-        emit_json(detail.to_dict())
+        emit_json({**detail.to_dict(), "corrections": [c.to_dict() for c in corrections]})
         return
     item = detail.item
     typer.echo(f"review item #{item.id}: {item.status}")
@@ -83,6 +94,13 @@ def show_command(
             )
             typer.echo(
                 f"    [{f['severity']}] {f['check']}: {f['message']}" + (f" ({where})" if where else "")
+            )
+    if corrections:
+        typer.echo("  corrections:")
+        for c in corrections:
+            typer.echo(
+                f"    #{c.id} {c.cell}: {c.old_value} → {c.new_value} by {c.actor} ({c.created_at}): "
+                f"{c.reason} [{c.status}{': ' + c.status_reason if c.status_reason else ''}]"
             )
     typer.echo("  history:")
     for h in detail.history:

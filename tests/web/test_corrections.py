@@ -128,3 +128,23 @@ def test_the_cli_refuses_a_correction_from_a_stale_value(seeded: Seeded) -> None
         "--db", seeded.settings.resolved_database_url(), "--json"])
     assert result.exit_code == 2
     assert '"error": "correction_conflict"' in result.output and "now holds 8.00" in result.output
+
+
+def test_review_show_lists_the_corrections(seeded: Seeded) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from budget_etl.cli import app
+
+    repository = repository_of(seeded)
+    item = seeded.items["plan"]
+    repository.correct_cell(item, table_position=0, row_index=0, field="plan_dec", old="8.00", new="100",
+                            reason="printed 100", actor="审核员 Qian")
+    db = seeded.settings.resolved_database_url()
+    shown = CliRunner().invoke(app, ["review", "show", str(item), "--db", db, "--json"])
+    assert shown.exit_code == 0, shown.output
+    [listed] = json.loads(shown.output)["corrections"]
+    assert (listed["field"], listed["actor"], listed["status"]) == ("plan_dec", "审核员 Qian", "active")
+    text = CliRunner().invoke(app, ["review", "show", str(item), "--db", db]).output
+    assert "corrections:" in text and "plan_dec: 8.0000 → 100 by 审核员 Qian" in text
