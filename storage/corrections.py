@@ -385,7 +385,7 @@ def add_correction(
         table_position=table_position,
         table_type=table.type,
         row_index=row_index,
-        row_key=row_key_of(record),
+        row_key={k: v for k, v in row_key_of(record).items() if k != field},  # the cell may be a key
         field=field,
         old_value=jsonable(extracted),
         new_value=jsonable(value),

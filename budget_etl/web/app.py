@@ -321,4 +321,5 @@ async def run_blocking(function: Any, *args: Any, **kwargs: Any) -> Any:
 
 def safe_next(target: str) -> str:
     """Only local paths after sign-in (an open redirect would hand the session to another site)."""
-    return target if target.startswith("/") and not target.startswith("//") else "/items"
+    local = target.startswith("/") and not target.startswith(("//", "/\\")) and "\\" not in target
+    return target if local else "/items"

@@ -14,6 +14,7 @@ from storage.engine import make_engine
 from storage.repository import Repository
 from tests.web.conftest import (
     MARKUP_PROJECT,
+    TOKEN,
     Seeded,
     client_for,
     csrf_of,
@@ -216,3 +217,14 @@ def test_a_value_printed_twice_in_a_form_is_outlined_under_its_own_column(sqlite
     Path("/tmp/budget-etl-review-004a-evidence.png").write_bytes(client.get(f"/items/{item}/evidence/3.png").content)
     while OPEN_ENGINES:
         OPEN_ENGINES.pop().dispose()
+
+
+def test_sign_in_only_redirects_to_local_pages(seeded: Seeded) -> None:
+    client = client_for(seeded.settings)
+    for target, expected in (("/items/1", "/items/1"), ("//evil.example/x", "/items"),
+                             ("/\\evil.example", "/items"), ("https://evil.example", "/items")):
+        response = client.post("/login", data={"name": "n", "token": TOKEN, "next": target},
+                               follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == expected
+        assert "httponly" in response.headers["set-cookie"].lower()
+        assert "samesite=strict" in response.headers["set-cookie"].lower()
