@@ -62,7 +62,7 @@ def operated(tmp_path_factory) -> Operated:
         env.pop("BUDGET_ETL_DATABASE_URL", None)
         demo = subprocess.run([str(BIN / "budget-etl"), "demo", "--json"], env=env, cwd=ROOT,
                               capture_output=True, text=True, timeout=600)
-        assert demo.returncode in (0, 1), demo.stderr[-3000:]
+        assert demo.returncode in (0, 1) and demo.stdout.strip(), demo.stderr[-3000:]
         deploy = subprocess.run([str(BIN / "budget-etl"), "deploy"], env=env, cwd=ROOT,
                                 capture_output=True, text=True, timeout=300)
         assert deploy.returncode == 0, deploy.stdout[-2000:] + deploy.stderr[-2000:]
@@ -133,3 +133,19 @@ def test_the_custom_retry_form_asks_for_item_ids_and_offers_no_settings(operated
 
     assert "leave empty to retry every open item" in body, "the field's help text is in the form"
     assert "database_url" not in body and "sources_file" not in body
+
+
+def test_the_review_report_artifact_links_the_item_in_the_review_app(operated):
+    item = next(d for d in operated.demo["documents"] if d["status"] == "in_review")
+    key = f"review-item-{item['review_item_id']}"
+    [latest, *_] = api(operated.base, "/artifacts/filter", {
+        "limit": 5, "offset": 0, "sort": "CREATED_DESC", "artifacts": {"key": {"any_": [key]}}})
+
+    with chromium_page() as page:
+        page.goto(f"{operated.base}/v2/artifacts/artifact/{latest['id']}", wait_until="networkidle")
+        page.wait_for_selector("text=Findings", timeout=30_000)
+        hrefs = set(page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"))
+        page.screenshot(path=str(SHOTS / "review-artifact.png"), full_page=False)
+
+    item_page = f"{REVIEW_APP}/items/{item['review_item_id']}"
+    assert {item_page, f"{item_page}/raw", f"{item_page}/report"} <= hrefs
