@@ -140,11 +140,14 @@ def test_a_document_printed_in_yuan_agrees_with_its_narrative_in_wan(golden) -> 
     doc = golden("001")
     doc.document.unit = "元"
     for table in doc.tables:
+        table.unit = "元"
         for record in table.records:
             for field in TABLE_TYPES[table.type].amount_fields:
                 if record.get(field) is not None:
                     record[field] = record[field] * Decimal(10000)
     assert validate_document(doc) == []
     doc.document.unit = "万元"  # the same figures read as 万元 contradict every narrative figure
+    for table in doc.tables:
+        table.unit = "万元"
     checks = {f.check for f in validate_document(doc)}
     assert checks >= {"narrative.total_revenue", "narrative.project_amount"}

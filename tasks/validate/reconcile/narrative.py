@@ -33,7 +33,11 @@ from tasks.validate.reconcile.two_sided import sides_of
 from tasks.validate.settings import ValidateSettings
 
 NUMBER = r"(\d(?:[\d,，\s]*\d)?(?:\s*[.．]\s*\d+)?)"
-CONNECT = r"\s*(?:预算)?\s*(?:为|是|共|共计|合计|总计|安排|共计安排|安排了)?\s*"
+# between a label and its figure: 预算 / 支出 / 预算数 (因公出国（境）费支出199.25万元, 基本支出预算数为…)
+CONNECT = (
+    r"\s*(?:预算)?\s*(?:支出)?\s*(?:预算)?\s*(?:数)?"
+    r"\s*(?:为|是|共|共计|合计|总计|安排|共计安排|安排了)?\s*"
+)
 UNIT = r"\s*(亿|百万|万|千)?\s*元"  # the prefix group names the unit: 万 → 万元, none → 元
 
 
