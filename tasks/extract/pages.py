@@ -124,12 +124,11 @@ def read_page(page: Any, settings: ExtractSettings) -> PageContent:
         closed = {**settings.table_settings, "explicit_vertical_lines": vertical,
                   "explicit_horizontal_lines": horizontal}
         tables = page.find_tables(closed)
-    from tasks.extract.unruled import split_unruled_rows  # needs this module's grid types
+    from tasks.extract.unruled import reattach_overflow, split_unruled_rows  # uses this module's grid
 
-    content.tables = [
-        split_unruled_rows(fill_gaps(to_raw_table(t, content.number), chars, settings), chars, settings)
-        for t in tables
-    ]
+    raw = [fill_gaps(to_raw_table(t, content.number), chars, settings) for t in tables]
+    raw = [reattach_overflow(t, chars) for t in raw]
+    content.tables = [split_unruled_rows(t, chars, settings) for t in raw]
     boxes = [t.bbox for t in tables]
     outside = [ch for ch in chars if not _inside_any(ch, boxes)]
     if content.cid_count:

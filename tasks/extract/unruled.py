@@ -42,6 +42,36 @@ def split_unruled_rows(table: RawTable, chars: list[dict[str, Any]], settings: E
                     col_bounds=table.col_bounds)
 
 
+#: points a glyph must reach above a row's top rule to count as crossing it (not a rounding slip)
+_CROSSING = 1.0
+
+
+def reattach_overflow(table: RawTable, chars: list[dict[str, Any]]) -> RawTable:
+    """Glyphs that straddle a row's top rule belong to the cell above (a header that overflows).
+
+    A cell's text sits inside its rules; a glyph that starts above the top rule of the cell its
+    centre falls in (采购组织形|式 with 式 printed across the rule) is the overflowing last line of
+    the cell above, not part of the row below.
+    """
+    x0, _, x1, _ = table.bbox
+    for r in range(1, table.n_rows):
+        boundary, row_bottom = table.row_bounds[r]
+        crossing = [ch for ch in chars
+                    if x0 <= ch["x0"] and ch["x1"] <= x1 and ch["top"] < boundary - _CROSSING
+                    and boundary < (ch["top"] + ch["bottom"]) / 2 <= row_bottom]
+        for ch in crossing:
+            middle = (ch["x0"] + ch["x1"]) / 2
+            c = next((c for c, (c0, c1) in enumerate(table.col_bounds) if c0 <= middle <= c1), None)
+            if c is None:
+                continue
+            below, above = table.grid[r][c], table.grid[r - 1][c]
+            if below is None or above is None or below is above or ch["text"] not in below.text:
+                continue
+            below.text = below.text.replace(ch["text"], "", 1).strip()
+            above.text = above.text + ch["text"]
+    return table
+
+
 def _bands(
     table: RawTable, r: int, chars: list[dict[str, Any]], settings: ExtractSettings
 ) -> list[tuple[float, float]]:

@@ -323,3 +323,38 @@ def _unruled_rows_pdf() -> bytes:
 
 def test_rows_without_inner_rulings_are_split_at_their_text_lines() -> None:
     assert function_records(extract(_unruled_rows_pdf())) == EXPECTED
+
+
+def _overflowing_header_pdf() -> bytes:
+    """A header whose last glyph is printed across the rule below it (采购组织形|式 in a real file)."""
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    font = register_font()
+    c.setFont(font, 14)
+    c.drawString(60, 780, "支出预算总表")
+    c.setFont(font, 9)
+    c.drawString(60, 760, "部门：某某局")
+    c.drawString(420, 760, "单位：万元")
+    xs, top, height = [60, 160, 260, 420], 750, 24
+    header = ["合计", "基本支出", "单位预留机动经"]
+    body = ["9.00", "8.00", "1.00"]
+    c.setFont(font, 12)
+    for i, text in enumerate(header):
+        c.drawString(xs[i] + 4, top - 16, text)
+    c.drawString(xs[2] + 4, top - height - 7, "费")  # the overflow: its glyph crosses the rule
+    for i, text in enumerate(body):
+        c.drawString(xs[i] + 60, top - 2 * height + 6, text)
+    c.setLineWidth(0.5)
+    for r in range(3):
+        c.line(xs[0], top - r * height, xs[-1], top - r * height)
+    for x in xs:
+        c.line(x, top, x, top - 2 * height)
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def test_a_header_glyph_printed_across_the_rule_below_stays_in_its_header() -> None:
+    (record,) = extract(_overflowing_header_pdf()).table("expenditure_by_function").records
+    assert record["total"] == Decimal("9.00") and record["basic"] == Decimal("8.00")
+    assert record["extra"] == {"单位预留机动经费": Decimal("1.00")}
