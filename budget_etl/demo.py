@@ -192,9 +192,12 @@ def retry_hint(outcome: DocumentOutcome, settings: Settings) -> str | None:
     """Why a retried demo URL could not be fetched, when the reason is that the demo publisher is gone.
 
     The demo's publisher only runs inside ``budget-etl demo``; afterwards its URLs refuse connections
-    and a retry of their review items cannot pass. Other failures keep their own message.
+    and a retry of their review items cannot pass. Its address is on 127.0.0.1, which the fetch host
+    policy refuses unless told otherwise. Other failures keep their own message.
     """
-    if outcome.stage != "fetch" or outcome.reason not in ("connection_error", "fetch_timeout"):
+    gone = outcome.reason in ("connection_error", "fetch_timeout")
+    refused = outcome.reason == "redirect_refused" and bool(retry_env())
+    if outcome.stage != "fetch" or not (gone or refused):
         return None
     path = publisher_file(settings.data_dir.resolve())
     if not path.is_file() or not outcome.source_url:
@@ -202,6 +205,10 @@ def retry_hint(outcome: DocumentOutcome, settings: Settings) -> str | None:
     base_url = json.loads(path.read_text(encoding="utf-8")).get("base_url", "")
     if not base_url or not outcome.source_url.startswith(base_url.rstrip("/") + "/"):
         return None
+    if refused:
+        return (f"{base_url} is the demo's local publisher on a loopback address, which fetches refuse "
+                f"by default; retry with `{retry_env()}budget-etl review retry …` while "
+                "`budget-etl demo --serve` keeps it up")
     return (
         f"{base_url} is the demo's local publisher, which runs only while `budget-etl demo` does; "
         "start `budget-etl demo --serve` (it stays up until Ctrl-C) and retry from another terminal"

@@ -103,7 +103,7 @@ def test_serve_keeps_the_publisher_up_so_a_retry_resolves_a_republished_file(
 
     After the publisher stops, retrying one of its URLs fails and the hint says why.
     """
-    from budget_etl.demo import demo_settings, republish_step, retry_hint
+    from budget_etl.demo import demo_settings, republish_step, retry_env, retry_hint
     from budget_etl.review_actions import retry_items
     from storage.engine import make_engine
     from storage.repository import Repository
@@ -120,6 +120,7 @@ def test_serve_keeps_the_publisher_up_so_a_retry_resolves_a_republished_file(
         assert step is not None and step.replacement.name == f"{SPARE}.pdf"
         listing = urllib.request.urlopen(step.url.rsplit("/", 1)[0] + "/", timeout=10).read().decode()
         assert 'href="missing.pdf"' in listing  # a real fetch from the publisher, after the run
+        seen["refused"] = retry_items([step.item_id], settings).outcomes  # without the printed env
         seen["before"] = retry_items([step.item_id], retry_settings).outcomes
         shutil.copy(step.replacement, step.target)
         seen["after"] = retry_items([step.item_id], retry_settings).outcomes
@@ -128,7 +129,9 @@ def test_serve_keeps_the_publisher_up_so_a_retry_resolves_a_republished_file(
     report = run_demo(settings, samples_dir=samples_with_a_spare, while_serving=walkthrough)
 
     step = seen["step"]
-    [before], [after] = seen["before"], seen["after"]
+    [refused], [before], [after] = seen["refused"], seen["before"], seen["after"]
+    assert (refused.status, refused.reason) == ("failed", "redirect_refused")  # 127.0.0.1 is loopback
+    assert retry_env() and retry_env() in (retry_hint(refused, settings) or "")
     assert (before.status, before.reason) == ("failed", "http_not_found")
     assert after.status == "accepted", after
     engine = make_engine(settings.resolved_database_url())
