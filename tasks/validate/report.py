@@ -43,7 +43,11 @@ def esc(value: Any) -> str:
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, dict):  # a record's ``extra``: printed header → value
+        return "; ".join(f"{k}: {cell_text(v)}" for k, v in value.items())
     if isinstance(value, list):
+        if all(not isinstance(v, dict | list) for v in value):  # an ``other`` table's printed cells
+            return " | ".join(cell_text(v) for v in value)
         return f"{len(value)} items"
     return str(value)
 
@@ -81,7 +85,8 @@ def finding_key(finding: Finding) -> tuple[Any, Any]:
 def columns_of(table: ExtractedTable) -> list[str]:
     spec = TABLE_TYPES.get(table.type)
     if spec and spec.fields:
-        return list(spec.fields)
+        has_extra = any(r.get("extra") for r in table.records)
+        return [*spec.fields, "extra"] if has_extra else list(spec.fields)
     keys: dict[str, None] = {}
     for record in table.records:
         keys.update(dict.fromkeys(k for k in record if k not in ("pages", "bbox")))
@@ -134,11 +139,13 @@ def render_table(table: ExtractedTable, findings: list[Finding], anchor: str) ->
     out = [
         f'<details id="{anchor}"{" open" if findings else ""}><summary>'
         f"<h2>{esc(table.title)} <small>({esc(table.type)}, "
-        f"page {esc(', '.join(map(str, table.pages)))}) — {status}</small></h2></summary>",
+        f"page {esc(', '.join(map(str, table.pages)))}"
+        f"{'; 单位：' + esc(table.unit) if table.unit else ''}) — {status}</small></h2></summary>",
         *(render_finding(f) for f in table_level),
     ]
     if not table.records:
-        out.append("<p>(empty table)</p></details>")
+        note = f": {esc(table.empty_note)}" if table.empty_note else ", no note printed"
+        out.append(f"<p>(empty table{note})</p></details>")
         return "\n".join(out)
     out.append(f"<table><tr>{head}<th>page</th><th>findings</th></tr>")
     sharing = defaultdict(list)  # a two-sided table prints a 收入 and a 支出 record on one line

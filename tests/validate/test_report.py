@@ -23,7 +23,7 @@ def test_report_shows_each_finding_beside_its_row_with_the_cell_marked(golden) -
     assert "hierarchy.sum_of_children" in line3
     assert "expected 1952.78, found 1948.78" in line3
     assert "page 5" in line3
-    assert "(expenditure_by_function, page 5) — 2 errors, 0 warnings" in html
+    assert "(expenditure_by_function, page 5; 单位：万元) — 2 errors, 0 warnings" in html
     assert '<details id="t2" open>' in html  # tables with findings are unfolded, clean ones folded
     assert '<details id="t0">' in html
     assert '<a href="#t2">部门预算支出总表</a>: 2 errors, 0 warnings' in html
@@ -70,3 +70,24 @@ def test_a_finding_on_a_two_sided_line_shows_on_its_own_side(golden) -> None:
     revenue, expenditure = (next(r for r in rows if side in r) for side in ("本年收入合计", "本年支出合计"))
     assert "two_sided.items_sum" in expenditure
     assert "two_sided.items_sum" not in revenue
+
+
+def test_report_shows_units_extra_columns_other_tables_and_empty_notes(golden) -> None:
+    from budget_etl.document import ExtractedTable
+
+    doc = golden("001")
+    spending = doc.table("expenditure_by_function")
+    assert spending is not None
+    spending.unit = "元"
+    spending.records[0]["extra"] = {"单位预留机动经费": "12.50"}
+    doc.tables.append(
+        ExtractedTable("other", "机关运行经费预算表", [14], [{"cells": ["机关运行经费", "3500.00"]}])
+    )
+    doc.tables.append(
+        ExtractedTable("government_procurement", "政府采购预算表", [15], [], empty_note="本表无数据")
+    )
+    html = render_html_report(doc, [])
+    assert "(expenditure_by_function, page ; 单位：元)" in html  # the golden carries no pages
+    assert "<td>单位预留机动经费: 12.50</td>" in html
+    assert "<td>机关运行经费 | 3500.00</td>" in html
+    assert "(empty table: 本表无数据)" in html
