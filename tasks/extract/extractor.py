@@ -188,13 +188,15 @@ class DocumentExtractor:
             return self._other_table(block)
         if slug in PERFORMANCE_TABLES:  # forms read by their labels (tasks/extract/project.py)
             unit_code, unit_name = unit_line(block.context)
+            found: list[CellProblem] = []
             records = [
                 build_project_record(
                     block.fragments, seq=block.match.seq, title=block.match.title,
                     unit_code=unit_code, unit_name=unit_name,
-                    max_unit_chars=self.settings.max_target_unit_chars, slug=slug,
+                    max_unit_chars=self.settings.max_target_unit_chars, slug=slug, problems=found,
                 )
             ]
+            getattr(self, "_findings", []).extend(problems.amount_not_number(slug, p) for p in found)
         else:
             stitcher = stitcher or Stitcher(slug, two_sided=slug in TWO_SIDED)
             for fragment in block.fragments:

@@ -18,9 +18,10 @@ from typing import Any
 from budget_etl.contract import INDICATOR_FIELDS, TABLE_TYPES
 from tasks.extract.form_labels import field_of, form_key, indicator_field, is_label, section_of
 from tasks.extract.header import row_cells
-from tasks.extract.numbers import parse_amount_or_none
+from tasks.extract.numbers import parse_amount
 from tasks.extract.pages import Cell, RawTable
 from tasks.extract.plan import parse_plan_percent
+from tasks.extract.records import CellProblem
 from tasks.extract.rowcut import ColumnWidths, continues_cut_row
 from tasks.extract.targets import parse_target
 from tasks.extract.text import compact, optional_text
@@ -48,19 +49,28 @@ class _State:
     last_text: str | None = None  # "purpose" / "goals": the text field a page break may cut
     label_row: list[tuple[int, Cell]] = field(default_factory=list)  # the last label/value row read
     last_cells: dict[str, Cell] = field(default_factory=dict)  # the last indicator row, by field
+    #: amount / plan cells whose text is not a number (reported by the extractor, never nulled silently)
+    problems: list[CellProblem] = field(default_factory=list)
+    page: int = 0
 
 
 def build_project_record(
     fragments: list[RawTable], *, seq: int | None, title: str, unit_code: str | None,
     unit_name: str | None, max_unit_chars: int = 3, slug: str = "project_performance",
+    problems: list[CellProblem] | None = None,
 ) -> Record:
-    """One form (its page fragments in order) → one record of ``slug``'s fields."""
+    """One form (its page fragments in order) → one record of ``slug``'s fields.
+
+    Amount and plan cells whose text is not a number are left null in the record and appended
+    to ``problems`` (page and cell), so the caller reports them.
+    """
     record: Record = {name: None for name in TABLE_TYPES[slug].fields}
     given = {"seq": seq, "title": title, "unit_code": unit_code, "unit_name": unit_name}
     record.update({k: v for k, v in given.items() if k in record})
     record["indicators"] = []
     state = _State(record=record, widths=ColumnWidths.of(fragments))
     for i, table in enumerate(fragments):
+        state.page = table.page
         first_row = True
         for r in range(table.n_rows):
             cells = row_cells(table, r)
@@ -69,6 +79,8 @@ def build_project_record(
             was_header = read_form_row(state, table, r, cells, continuation=(i > 0 and first_row),
                                        max_unit_chars=max_unit_chars)
             first_row = first_row and was_header
+    if problems is not None:
+        problems.extend(state.problems)
     record["pages"] = sorted({t.page for t in fragments})
     record["bbox"] = [round(v, 2) for v in fragments[0].bbox] if fragments else None
     return record
@@ -99,6 +111,8 @@ def read_form_row(
             month = _column_at(state.months, cell)
             if month and cell.text.strip():
                 rec[month] = parse_plan_percent(cell.text)
+                if rec[month] is None and _not_a_number(cell.text.replace("%", "").replace("％", "")):
+                    _report(state, month, cell)
                 found = True
         if found:  # an empty row is the rest of a month row cut by a page break: values still to come
             state.pending = None
@@ -107,7 +121,7 @@ def read_form_row(
         for _, cell in fresh:
             name = _column_at(state.value_cols, cell)
             if name and cell.text.strip():
-                _set_field(state, name, cell.text)
+                _set_field(state, name, cell)
         state.value_cols = []
         return False
     if continuation and state.label_row and len(fresh) >= 3 and not label_row and not state.indicator_cols:
@@ -150,13 +164,12 @@ def read_label_values(state: _State, cells: list[tuple[int, Cell]]) -> None:
         if name == "goals":
             text = "\n".join(c.text for _, c in cells[i + 1:] if c.text.strip())
             if text:
-                _set_field(state, name, text)
+                _set_field(state, name, Cell(text=text, bbox=cell.bbox))
             else:
                 state.pending = "goals"
             return
-        nxt = cells[i + 1][1].text if i + 1 < len(cells) else ""
         if i + 1 < len(cells) and not is_label(keys[i + 1]):
-            _set_field(state, name, nxt)
+            _set_field(state, name, cells[i + 1][1])
             i += 2
             continue
         if name in _TEXT_FIELDS and i + 1 >= len(cells):
@@ -168,20 +181,38 @@ def read_label_values(state: _State, cells: list[tuple[int, Cell]]) -> None:
         state.value_cols = above
 
 
-def _set_field(state: _State, name: str, text: str) -> None:
+def _set_field(state: _State, name: str, cell: Cell) -> None:
     rec = state.record
+    text = cell.text
     if name not in rec:
         return
     if name == "project_code":
         rec[name] = compact(text) or None
     elif name in _AMOUNT_FIELDS:
-        rec[name] = parse_amount_or_none(text)
+        try:
+            rec[name] = parse_amount(text)
+        except ValueError:
+            rec[name] = None
+            _report(state, name, cell)
     elif name == "unit_name":
         rec[name] = rec[name] or (compact(text) or None)
     else:
         rec[name] = optional_text(text)
         if name in _TEXT_FIELDS:
             state.last_text = name
+
+
+def _not_a_number(text: str) -> bool:
+    try:
+        parse_amount(text)
+    except ValueError:
+        return True
+    return False
+
+
+def _report(state: _State, name: str, cell: Cell) -> None:
+    state.problems.append(CellProblem(field=name, text=cell.text, line_no=None, pages=[state.page],
+                                      bbox=[round(v, 2) for v in cell.bbox]))
 
 
 def read_indicator(

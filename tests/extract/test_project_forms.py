@@ -124,3 +124,20 @@ def test_department_wide_form_is_its_own_type() -> None:
     assert read_record(render_department_form(form), "department_performance") == expected_department_record(
         form
     )
+
+
+def test_an_amount_that_is_not_a_number_is_reported_not_nulled_silently() -> None:
+    doc = extract_document(
+        render_form(replace(PROJECT, budget_total="待定", plan=("25%", "过半", "75%", "100%")))
+    )
+    (record,) = doc.tables[0].records
+    assert (record["budget_total"], record["plan_jun"], record["fiscal_funds"]) == (
+        None,
+        None,
+        EXPECTED["fiscal_funds"],
+    )
+    reported = {(f.check, f.table, f.field, f.actual) for f in doc.findings}
+    assert reported == {
+        ("extract.amount_not_number", "project_performance", "budget_total", "待定"),
+        ("extract.amount_not_number", "project_performance", "plan_jun", "过半"),
+    }
