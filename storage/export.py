@@ -45,7 +45,7 @@ INDICATOR_EXPORTS: dict[str, tuple[type[RecordBase], Any, tuple[str, ...]]] = {
     "department_indicators": (DepartmentPerformance, DepartmentIndicator, ("title", "unit_name")),
 }
 #: every ``--table`` value: the dictionary's table types plus the indicators of the 绩效 forms
-EXPORT_TABLES: tuple[str, ...] = (*RECORD_MODELS, *INDICATOR_EXPORTS)
+EXPORT_TABLES: tuple[str, ...] = (*RECORD_MODELS, *INDICATOR_EXPORTS, "narrative_figures")
 FORMATS = ("csv", "parquet")
 
 DOCUMENT_COLUMNS = (
@@ -177,6 +177,10 @@ def export_table(engine: Engine, table_type: str) -> ExportTable:
         raise StoreError(
             Reason.STORE_FAILED, f"unknown table {table_type!r}; choose one of: {', '.join(EXPORT_TABLES)}"
         )
+    if table_type == "narrative_figures":  # what a 情况说明 states: a narrative-only file's data
+        from storage.narrative_export import export_narrative_figures
+
+        return export_narrative_figures(engine)
     query, types = build_query(table_type)
     try:
         with engine.connect() as conn:

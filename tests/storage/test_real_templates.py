@@ -29,6 +29,7 @@ from storage.models import (
     OtherTableRow,
 )
 from storage.repository import Repository
+from tasks.validate.reconcile.narrative import stated_figures
 from tests.storage.samples import fake_sha, make_document
 
 RESERVE = "单位预留机动经费"
@@ -226,3 +227,19 @@ def test_upgrading_a_0002_database_with_data_keeps_every_value(blank_db_url: str
     assert (document.scope, bool(document.narrative_only)) == (None, False)
     assert tuple(table) == (None, None)
     assert (view[0], view[1], view[2], bool(view[3]), view[4]) == ("甲局", "万元", None, False, None)
+
+
+def test_the_stated_figures_are_exported_with_their_companion(repository: Repository) -> None:
+    explanation = narrative_only_document()
+    tables = make_document("tables")
+    repository.accept_document(explanation, [], report_uri=None)
+    repository.accept_document(tables, [], report_uri=None)
+    rows = export_rows(repository, "narrative_figures")
+    stated = {(r["label"], r["value"], r["unit"], r["value_wan"]) for r in rows}
+    assert ("“三公”经费", "45000.00", "元", "4.50") in stated
+    assert {r["sha256"] for r in rows} == {explanation.document.sha256}
+    assert {r["companion_sha256"] for r in rows} == {tables.document.sha256}
+    assert {r["narrative_only"] for r in rows} == {"True"}
+    table = pq.read_table(io.BytesIO(to_parquet(export_table(repository.engine, "narrative_figures"))))
+    assert str(table.schema.field("value_wan").type) == "decimal128(18, 4)"
+    assert table.num_rows == len(rows) == len(stated_figures(explanation))
