@@ -11,7 +11,7 @@ its unit (万元, 元, 亿元 …) and each table has its own: both are converte
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -247,17 +247,21 @@ def narrative_page(doc: ExtractedDocument, figure: NarrativeFigure) -> list[int]
     return [b.page for b in doc.narrative if figure.pattern.search(b.text)][:1]
 
 
-def check_narrative(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
-    """Compare every figure the narrative states with the tables (one finding per disagreement)."""
+def statements(doc: ExtractedDocument) -> Iterator[tuple[NarrativeFigure, Decimal, str]]:
+    """Each figure of ``NARRATIVE_FIGURES`` the narrative states: (figure, value as stated, unit)."""
     text = narrative_text(doc)
     if not text.strip():
-        return []
-    findings: list[Finding] = []
+        return
     for figure in NARRATIVE_FIGURES:
         found = find_stated(text, figure.pattern)
-        if found is None:
-            continue
-        stated, unit = found
+        if found is not None:
+            yield figure, *found
+
+
+def check_narrative(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    """Compare every figure the narrative states with the tables (one finding per disagreement)."""
+    findings: list[Finding] = []
+    for figure, stated, unit in statements(doc):
         located = table_value(doc, figure)
         if located is None:
             continue
@@ -382,17 +386,14 @@ def stated_figures(doc: ExtractedDocument) -> list[StatedFigure]:
 
     A narrative-only file has no tables to compare with; these are its data (stored with it).
     """
-    text = narrative_text(doc)
-    if not text.strip():
-        return []
-    figures: list[StatedFigure] = []
-    for figure in NARRATIVE_FIGURES:
-        found = find_stated(text, figure.pattern)
-        if found is None:
-            continue
-        value, unit = found
-        page = next(iter(narrative_page(doc, figure)), None)
-        figures.append(
-            StatedFigure(figure.check, figure.what, value, unit, convert(value, unit, DEFAULT_UNIT), page)
+    return [
+        StatedFigure(
+            figure.check,
+            figure.what,
+            value,
+            unit,
+            convert(value, unit, DEFAULT_UNIT),
+            next(iter(narrative_page(doc, figure)), None),
         )
-    return figures
+        for figure, value, unit in statements(doc)
+    ]
