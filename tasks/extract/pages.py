@@ -334,6 +334,7 @@ def group_lines(chars: list[dict[str, Any]], page_number: int, settings: Extract
             groups[-1].append(ch)
         else:
             groups.append([ch])
+    groups = _rejoin_stray_quotes(groups)
     lines = []
     for group in groups:
         group.sort(key=lambda ch: ch["x0"])
@@ -354,6 +355,25 @@ def group_lines(chars: list[dict[str, Any]], page_number: int, settings: Extract
             )
         )
     return lines
+
+
+_QUOTES = frozenset("“”‘’\"'「」『』")
+
+
+def _rejoin_stray_quotes(groups: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """Quote marks set in another font sit a few points off the line they belong to
+    (一般公共预算“三公”经费…): a group of only quotes joins the line above it that it overlaps."""
+    out: list[list[dict[str, Any]]] = []
+    for group in groups:
+        if out and all(ch["text"] in _QUOTES for ch in group):
+            above = out[-1]
+            top, bottom = min(c["top"] for c in above), max(c["bottom"] for c in above)
+            overlap = min(bottom, max(c["bottom"] for c in group)) - max(top, min(c["top"] for c in group))
+            if overlap > 0.5 * (bottom - top):
+                above.extend(group)
+                continue
+        out.append(group)
+    return out
 
 
 def _join_chars(chars: list[dict[str, Any]], word_gap: float, column_gap: float | None = None) -> str:

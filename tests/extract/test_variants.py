@@ -358,3 +358,31 @@ def test_a_header_glyph_printed_across_the_rule_below_stays_in_its_header() -> N
     (record,) = extract(_overflowing_header_pdf()).table("expenditure_by_function").records
     assert record["total"] == Decimal("9.00") and record["basic"] == Decimal("8.00")
     assert record["extra"] == {"单位预留机动经费": Decimal("1.00")}
+
+
+def test_quote_marks_set_a_few_points_off_the_title_line_stay_in_the_title() -> None:
+    """“三公” printed with quotes from another font, 3.5 pt below the title's baseline."""
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    font = register_font()
+    c.setFont(font, 14)
+    c.drawString(60, 780, "一般公共预算")
+    c.drawString(60 + 7 * 14, 780, "三公")
+    c.drawString(60 + 10 * 14, 780, "经费支出预算表")
+    c.drawString(60 + 6 * 14, 776.5, "“")
+    c.drawString(60 + 9 * 14, 776.5, "”")
+    c.setFont(font, 9)
+    c.drawString(60, 755, "部门：某某局    单位：万元")
+    xs, top, height = [60, 260, 360], 745, 20
+    for r, row in enumerate([["项目", "合计"], ["公务接待费", "3.00"]]):
+        for i, text in enumerate(row):
+            c.drawString(xs[i] + 4, top - (r + 1) * height + 6, text)
+    for r in range(3):
+        c.line(xs[0], top - r * height, xs[-1], top - r * height)
+    for x in xs:
+        c.line(x, top, x, top - 2 * height)
+    c.showPage()
+    c.save()
+    (table,) = extract(out.getvalue()).tables
+    assert table.type == "three_public_expenditure"
+    assert table.title.replace(" ", "") == "一般公共预算“三公”经费支出预算表"
