@@ -9,6 +9,7 @@ characters' vertical positions, no wording.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from typing import Any
 
@@ -27,7 +28,8 @@ def split_unruled_rows(table: RawTable, chars: list[dict[str, Any]], settings: E
     bounds: list[tuple[float, float]] = []
     changed = False
     for r, row in enumerate(table.grid):
-        bands = _bands(table, r, near, settings)
+        wrapped = any(cell is not None and "\n" in cell.text for cell in row)
+        bands = _bands(table, r, near, settings) if wrapped else []
         if len(bands) < 2:
             grid.append(row)
             bounds.append(table.row_bounds[r])
@@ -53,22 +55,24 @@ def reattach_overflow(table: RawTable, chars: list[dict[str, Any]]) -> RawTable:
     centre falls in (采购组织形|式 with 式 printed across the rule) is the overflowing last line of
     the cell above, not part of the row below.
     """
-    x0, _, x1, _ = table.bbox
-    for r in range(1, table.n_rows):
-        boundary, row_bottom = table.row_bounds[r]
-        crossing = [ch for ch in chars
-                    if x0 <= ch["x0"] and ch["x1"] <= x1 and ch["top"] < boundary - _CROSSING
-                    and boundary < (ch["top"] + ch["bottom"]) / 2 <= row_bottom]
-        for ch in crossing:
-            middle = (ch["x0"] + ch["x1"]) / 2
-            c = next((c for c, (c0, c1) in enumerate(table.col_bounds) if c0 <= middle <= c1), None)
-            if c is None:
-                continue
-            below, above = table.grid[r][c], table.grid[r - 1][c]
-            if below is None or above is None or below is above or ch["text"] not in below.text:
-                continue
-            below.text = below.text.replace(ch["text"], "", 1).strip()
-            above.text = above.text + ch["text"]
+    x0, top, x1, bottom = table.bbox
+    tops = [r0 for r0, _ in table.row_bounds]
+    for ch in chars:  # one pass: a glyph's row by bisection, never rows × glyphs
+        if not (x0 <= ch["x0"] and ch["x1"] <= x1 and top <= ch["bottom"] and ch["top"] <= bottom):
+            continue
+        r = bisect.bisect_right(tops, (ch["top"] + ch["bottom"]) / 2) - 1
+        centre = (ch["top"] + ch["bottom"]) / 2
+        if r < 1 or ch["top"] >= tops[r] - _CROSSING or centre > table.row_bounds[r][1]:
+            continue
+        middle = (ch["x0"] + ch["x1"]) / 2
+        c = next((c for c, (c0, c1) in enumerate(table.col_bounds) if c0 <= middle <= c1), None)
+        if c is None:
+            continue
+        below, above = table.grid[r][c], table.grid[r - 1][c]
+        if below is None or above is None or below is above or ch["text"] not in below.text:
+            continue
+        below.text = below.text.replace(ch["text"], "", 1).strip()
+        above.text = above.text + ch["text"]
     return table
 
 
