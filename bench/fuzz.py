@@ -144,6 +144,8 @@ def main() -> int:
     silent: list[str] = []
     crashes: list[str] = []
     peak_mb, slowest = 0.0, (0.0, "")
+    flagged_by: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
     started = time.monotonic()
     for i in range(args.mutants):
         path = sources[i % len(sources)]
@@ -153,6 +155,10 @@ def main() -> int:
         mutant = OPERATORS[name](data, seed)
         column, peak, wall, detail = classify(mutant, original, limits)
         table[name][column] += 1
+        if column == "flagged":
+            flagged_by.update(detail.split(","))
+        elif column == "clean error":
+            reasons.update([detail])
         peak_mb = max(peak_mb, peak)
         slowest = max(slowest, (wall, f"{name} seed={seed} on {path.name}"))
         if column == "wrong-silent":
@@ -171,6 +177,9 @@ def main() -> int:
     print(f"\nmutants: {args.mutants}, files: {', '.join(p.name for p in sources)}, seed: {args.seed}")
     print(f"budget: {limits.memory_mb} MiB, {limits.timeout_s:g} s; peak child RSS {peak_mb:.0f} MiB; "
           f"slowest {slowest[0]:.1f} s ({slowest[1]}); total {time.monotonic() - started:.0f} s")
+    print("clean errors by reason: " + ", ".join(f"{k} {v}" for k, v in reasons.most_common()))
+    print("flagged by check (a mutant may count under several): "
+          + ", ".join(f"{k} {v}" for k, v in flagged_by.most_common()))
     for line in silent:
         print(f"WRONG-BUT-SILENT: {line}")
     for line in crashes:
