@@ -149,4 +149,5 @@ def test_a_reviewer_corrects_waives_and_retries_in_a_real_browser(served: str) -
         expect(page.locator('[data-state="open"]')).to_have_text("1")
         expect(page.locator('[data-state="resolved"]')).to_have_text("1")
         expect(page.locator('[data-state="waived"]')).to_have_text("1")
+        page.screenshot(path="/tmp/budget-etl-review-queue-after.png", full_page=True)
         browser.close()
