@@ -70,10 +70,11 @@ def is_header_row(table: RawTable, r: int, slug: str) -> bool:
 def is_total_row(table: RawTable, r: int) -> bool:
     """A 合计 / 总计 row without figures (an empty table's total line): a body row, not a header."""
     labels = [header_key(cell.text) for _, cell in row_cells(table, r) if cell.text.strip()]
-    return bool(labels) and all(label in _TOTAL_WORDS for label in labels)
+    return bool(labels) and all(label in TOTAL_WORDS for label in labels)
 
 
-_TOTAL_WORDS = frozenset({"合计", "总计", "收入总计", "支出总计", "收入合计", "支出合计"})
+#: labels of a table's grand-total row (合计 / 收入总计 …)
+TOTAL_WORDS = frozenset({"合计", "总计", "收入总计", "支出总计", "收入合计", "支出合计"})
 
 
 def count_header_rows(table: RawTable, slug: str) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from budget_etl.contract import TABLE_TYPES, TWO_SIDED
-from tasks.extract.header import CODE_PART, EXTRA
+from tasks.extract.header import CODE_PART, EXTRA, TOTAL_WORDS
 from tasks.extract.numbers import is_number, parse_amount, parse_int
 from tasks.extract.stitch import HORIZONTAL_ITEM, DataRow
 from tasks.extract.text import clean_text, compact, optional_text
@@ -91,13 +91,11 @@ def _first_code_key(row: DataRow) -> tuple[str | None, str]:
 def is_blank_total(record: Record, amounts: tuple[str, ...]) -> bool:
     """A 合计 / 总计 row whose figures are all blank: what an empty table prints."""
     label = compact(record.get("name") or record.get("item") or "")
-    if label not in _TOTAL_WORDS:
+    if label not in TOTAL_WORDS:
         return False
     extra = record.get("extra") or {}
     return all(record.get(f) is None for f in amounts) and all(v is None for v in extra.values())
 
-
-_TOTAL_WORDS = frozenset({"合计", "总计", "收入总计", "支出总计", "收入合计", "支出合计"})
 
 
 def join_code_parts(parts: list[str]) -> str | None:

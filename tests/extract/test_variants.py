@@ -166,16 +166,36 @@ def test_each_table_carries_its_own_unit_and_the_document_the_most_common() -> N
 
 
 # grids -----------------------------------------------------------------------------------------
-def _canvas_grid(*, white_fills: bool) -> bytes:
-    """A ruled grid drawn like a Word 2007 export: thin black rules plus white cell-padding boxes."""
+def _canvas(title: str | None) -> tuple[io.BytesIO, canvas.Canvas]:
+    """A page drawn by hand (geometry the flowables cannot make), with a title and 部门/单位 line."""
     out = io.BytesIO()
     c = canvas.Canvas(out, pagesize=A4)
-    font = register_font()
-    c.setFont(font, 14)
-    c.drawString(60, 780, "一般公共预算支出表")
-    c.setFont(font, 9)
-    c.drawString(60, 760, "部门：某某局")
-    c.drawString(420, 760, "单位：万元")
+    if title is not None:
+        c.setFont(register_font(), 14)
+        c.drawString(60, 780, title)
+        c.setFont(register_font(), 9)
+        c.drawString(60, 760, "部门：某某局")
+        c.drawString(420, 760, "单位：万元")
+    return out, c
+
+
+def _rules_and_save(out: io.BytesIO, c: canvas.Canvas, xs: list[float], top: float, height: float,
+                    rows: int) -> bytes:
+    """Rule a grid of ``rows`` rows between the column positions ``xs``, finish the PDF."""
+    c.setLineWidth(0.5)
+    for r in range(rows + 1):
+        c.line(xs[0], top - r * height, xs[-1], top - r * height)
+    for x in xs:
+        c.line(x, top, x, top - rows * height)
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def _canvas_grid(*, white_fills: bool) -> bytes:
+    """A ruled grid drawn like a Word 2007 export: thin black rules plus white cell-padding boxes."""
+    out, c = _canvas("一般公共预算支出表")
+    c.setFont(register_font(), 9)
     xs = [60, 130, 300, 380, 460, 540]
     rows = [*FUNCTION_HEADER, *FUNCTION_ROWS]
     top, height = 750, 20
@@ -188,14 +208,7 @@ def _canvas_grid(*, white_fills: bool) -> bytes:
                 c.rect(xs[i] + 0.5, y + 0.5, 1.5, height - 1, stroke=0, fill=1)
             c.setFillColorRGB(0, 0, 0)
             c.drawString(xs[i] + 4, y + 6, text)
-    c.setLineWidth(0.5)
-    for r in range(len(rows) + 1):
-        c.line(xs[0], top - r * height, xs[-1], top - r * height)
-    for x in xs:
-        c.line(x, top, x, top - len(rows) * height)
-    c.showPage()
-    c.save()
-    return out.getvalue()
+    return _rules_and_save(out, c, xs, top, height, len(rows))
 
 
 def test_white_cell_fills_are_not_rulings() -> None:
@@ -327,31 +340,15 @@ def test_rows_without_inner_rulings_are_split_at_their_text_lines() -> None:
 
 def _overflowing_header_pdf() -> bytes:
     """A header whose last glyph is printed across the rule below it (采购组织形|式 in a real file)."""
-    out = io.BytesIO()
-    c = canvas.Canvas(out, pagesize=A4)
-    font = register_font()
-    c.setFont(font, 14)
-    c.drawString(60, 780, "支出预算总表")
-    c.setFont(font, 9)
-    c.drawString(60, 760, "部门：某某局")
-    c.drawString(420, 760, "单位：万元")
+    out, c = _canvas("支出预算总表")
     xs, top, height = [60, 160, 260, 420], 750, 24
-    header = ["合计", "基本支出", "单位预留机动经"]
-    body = ["9.00", "8.00", "1.00"]
-    c.setFont(font, 12)
-    for i, text in enumerate(header):
+    c.setFont(register_font(), 12)
+    for i, text in enumerate(["合计", "基本支出", "单位预留机动经"]):
         c.drawString(xs[i] + 4, top - 16, text)
     c.drawString(xs[2] + 4, top - height - 7, "费")  # the overflow: its glyph crosses the rule
-    for i, text in enumerate(body):
+    for i, text in enumerate(["9.00", "8.00", "1.00"]):
         c.drawString(xs[i] + 60, top - 2 * height + 6, text)
-    c.setLineWidth(0.5)
-    for r in range(3):
-        c.line(xs[0], top - r * height, xs[-1], top - r * height)
-    for x in xs:
-        c.line(x, top, x, top - 2 * height)
-    c.showPage()
-    c.save()
-    return out.getvalue()
+    return _rules_and_save(out, c, xs, top, height, 2)
 
 
 def test_a_header_glyph_printed_across_the_rule_below_stays_in_its_header() -> None:
@@ -362,27 +359,18 @@ def test_a_header_glyph_printed_across_the_rule_below_stays_in_its_header() -> N
 
 def test_quote_marks_set_a_few_points_off_the_title_line_stay_in_the_title() -> None:
     """“三公” printed with quotes from another font, 3.5 pt below the title's baseline."""
-    out = io.BytesIO()
-    c = canvas.Canvas(out, pagesize=A4)
-    font = register_font()
-    c.setFont(font, 14)
-    c.drawString(60, 780, "一般公共预算")
-    c.drawString(60 + 7 * 14, 780, "三公")
-    c.drawString(60 + 10 * 14, 780, "经费支出预算表")
-    c.drawString(60 + 6 * 14, 776.5, "“")
-    c.drawString(60 + 9 * 14, 776.5, "”")
-    c.setFont(font, 9)
+    out, c = _canvas(None)
+    c.setFont(register_font(), 14)
+    for x, text, y in [(0, "一般公共预算", 780), (7, "三公", 780), (10, "经费支出预算表", 780),
+                       (6, "“", 776.5), (9, "”", 776.5)]:
+        c.drawString(60 + x * 14, y, text)
+    c.setFont(register_font(), 9)
     c.drawString(60, 755, "部门：某某局    单位：万元")
     xs, top, height = [60, 260, 360], 745, 20
     for r, row in enumerate([["项目", "合计"], ["公务接待费", "3.00"]]):
         for i, text in enumerate(row):
             c.drawString(xs[i] + 4, top - (r + 1) * height + 6, text)
-    for r in range(3):
-        c.line(xs[0], top - r * height, xs[-1], top - r * height)
-    for x in xs:
-        c.line(x, top, x, top - 2 * height)
-    c.showPage()
-    c.save()
-    (table,) = extract(out.getvalue()).tables
+    data = _rules_and_save(out, c, xs, top, height, 2)
+    (table,) = extract(data).tables
     assert table.type == "three_public_expenditure"
     assert table.title.replace(" ", "") == "一般公共预算“三公”经费支出预算表"
