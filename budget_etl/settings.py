@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,6 +62,20 @@ class Settings(BaseSettings):
         default=False,
         description="Allow fetching from loopback/private/link-local addresses (tests on 127.0.0.1 only).",
     )
+    # discovery (issue 17): how far one run walks a publisher's site
+    discovery_max_pages: int = Field(
+        default=30, ge=1, description="Pages (listing, 下一页, article, iframe) read per listing per run."
+    )
+    discovery_max_depth: int = Field(
+        default=3, ge=0, description="Links followed from a listing: article = 1, an iframe in it = 2 …"
+    )
+    discovery_max_crawl_delay_s: float = Field(
+        default=30.0, ge=0, description="Cap on a robots.txt Crawl-delay honoured between page fetches."
+    )
+    obey_robots_txt: bool = Field(default=True, description="Honour robots.txt Allow/Disallow, Crawl-delay.")
+    browser_executable: Path = Field(
+        default=Path("/usr/bin/chromium"), description="Chromium for render: browser listings (Debian's)."
+    )
 
     # orchestration (Prefect)
     sources_file: Path = Field(default=Path("deployments/sources.yaml"), description="Publishers to ingest.")
@@ -68,6 +83,22 @@ class Settings(BaseSettings):
     task_retry_delay_s: float = Field(default=10.0, ge=0)
     cache_expiration_days: float = Field(
         default=30.0, gt=0, description="How long finished per-file work (keyed by sha256) is reused."
+    )
+    runner: Literal["sequential", "threads", "processes", "deployment"] = Field(
+        default="sequential",
+        description=(
+            "How a batch processes its documents (issue 12): one after another in this process; "
+            "`threads`/`processes`: `runner_workers` at once on this machine (Prefect's thread or process "
+            "pool task runner); `deployment`: each document as a run of `document_deployment`, so every "
+            "worker of the pool takes a share."
+        ),
+    )
+    runner_workers: int = Field(
+        default=2, ge=1, description="Documents in flight at once (pool size, or deployment runs awaited)."
+    )
+    document_deployment: str = Field(
+        default="process-document/one-document",
+        description="The deployment `runner=deployment` starts per document (flow/deployment name).",
     )
     demo_port: int = Field(
         default=8765, ge=0, le=65535,

@@ -157,6 +157,44 @@ class FetchedFile(Base):
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class DiscoveredLink(Base):
+    """A link discovery took (issue 17): the page it was on and its text, until it is fetched."""
+
+    __tablename__ = "discovered_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    publisher: Mapped[str] = mapped_column(String(300))
+    found_on: Mapped[str | None] = mapped_column(String(2000))
+    link_text: Mapped[str | None] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FileUrl(Base):
+    """Lineage: every URL a file (by sha256) was found under, with its name and link text there.
+
+    The same bytes under two URLs are one ``fetched_files`` row with two of these; a corrected
+    re-upload under the same URL is a new sha256 (a new version) with its own row. The kind and
+    year are guesses from the file name and link text, made before extraction (which decides).
+    """
+
+    __tablename__ = "file_urls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    found_on: Mapped[str | None] = mapped_column(String(2000))
+    link_text: Mapped[str | None] = mapped_column(Text)
+    file_name: Mapped[str | None] = mapped_column(Text)
+    guessed_kind: Mapped[str | None] = mapped_column(String(40))
+    guessed_year: Mapped[int | None] = mapped_column(Integer)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("sha256", "url", name="uq_file_urls_sha256_url"),)
+
+
 # --- documents and versions ------------------------------------------------------------------
 
 

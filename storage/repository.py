@@ -33,13 +33,16 @@ from storage.engine import make_engine, store_error_from
 from storage.export import latest_versions
 from storage.models import (
     EXPORTABLE_STATES,
+    DiscoveredLink,
     Document,
     DocumentVersion,
     FetchedFile,
     FetchLog,
+    FileUrl,
     Publisher,
     ReviewItem,
     Source,
+    utcnow,
 )
 from storage.review_queue import (
     REVIEW_STATUSES,
@@ -265,6 +268,62 @@ class Repository:
             return row.id
 
         return self._write(f"registering file {sha256}", work)
+
+    # --- discovery lineage (issue 17) ----------------------------------------------------------
+
+    def record_discovered_link(self, *, publisher: str, url: str, found_on: str | None, text: str) -> None:
+        """Remember where discovery took ``url`` and its link text, for the fetch that follows."""
+
+        def work(session: Session) -> None:
+            row = session.scalar(select(DiscoveredLink).where(DiscoveredLink.url == url))
+            if row is None:
+                session.add(DiscoveredLink(url=url, publisher=publisher, found_on=found_on, link_text=text))
+                return
+            row.publisher, row.found_on, row.last_seen = publisher, found_on or row.found_on, utcnow()
+            row.link_text = text or row.link_text
+
+        self._write(f"recording the discovered link {url}", work)
+
+    def discovered_link(self, url: str) -> tuple[str | None, str | None] | None:
+        """(page it was found on, link text) of a discovered URL; None if discovery never took it."""
+        with self._session(f"reading the discovered link {url}") as session:
+            row = session.scalar(select(DiscoveredLink).where(DiscoveredLink.url == url))
+            return None if row is None else (row.found_on, row.link_text)
+
+    def record_file_url(
+        self, *, sha256: str, url: str, found_on: str | None, link_text: str | None, file_name: str | None,
+        guessed_kind: str | None, guessed_year: int | None,
+    ) -> None:
+        """One lineage row per (file, URL): a repost adds a row, a refetch of the same pair updates it."""
+
+        def work(session: Session) -> None:
+            row = session.scalar(select(FileUrl).where(FileUrl.sha256 == sha256, FileUrl.url == url))
+            if row is None:
+                row = FileUrl(sha256=sha256, url=url)
+                session.add(row)
+            row.found_on, row.link_text = found_on or row.found_on, link_text or row.link_text
+            row.file_name = file_name or row.file_name
+            row.guessed_kind = guessed_kind or row.guessed_kind
+            row.guessed_year = guessed_year or row.guessed_year
+            row.last_seen = utcnow()
+
+        self._write(f"recording {url} in the lineage of {sha256}", work)
+
+    def file_lineage(self, sha256: str) -> list[dict[str, Any]]:
+        """Every URL the file was found under, oldest first, with its name, link text and guesses."""
+        with self._session(f"reading the lineage of {sha256}") as session:
+            rows = session.scalars(select(FileUrl).where(FileUrl.sha256 == sha256).order_by(FileUrl.id)).all()
+            return [
+                {"url": r.url, "found_on": r.found_on, "link_text": r.link_text, "file_name": r.file_name,
+                 "guessed_kind": r.guessed_kind, "guessed_year": r.guessed_year}
+                for r in rows
+            ]
+
+    def files_under_url(self, url: str) -> list[str]:
+        """The sha256 of every file fetched under ``url``, oldest first (a re-upload adds one)."""
+        with self._session(f"reading the files of {url}") as session:
+            query = select(FileUrl.sha256).where(FileUrl.url == url).order_by(FileUrl.id)
+            return list(session.scalars(query))
 
     # --- documents ---------------------------------------------------------------------------
 

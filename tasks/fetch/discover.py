@@ -1,8 +1,11 @@
-"""Discovery: find document attachments on a publisher's listing page.
+"""Discovery's reading of one HTML page: its links, and which of them are documents by their path.
 
 Listing pages are hand-made HTML from many content-management systems, so this reads every
-``<a href>`` with the standard-library parser (tolerant of broken markup), resolves relative
-links against the page URL and keeps those whose path ends in a document extension.
+``<a href>`` (and every ``<iframe src>`` / ``<frame src>``, where article bodies often live) with
+the standard-library parser (tolerant of broken markup) and resolves relative links against the
+page URL. :func:`discover_links` keeps those whose path ends in a document extension; how a
+whole site is walked (pages, articles, attachments served without an extension) is
+``tasks.fetch.crawl``.
 """
 
 from __future__ import annotations
@@ -26,12 +29,22 @@ DOCUMENT_EXTENSIONS: dict[str, str] = {
 @dataclass(frozen=True)
 class DiscoveredLink:
     url: str
-    format: str  # one of DOCUMENT_EXTENSIONS' values
+    format: str  # one of DOCUMENT_EXTENSIONS' values, or "unknown" (decided by the response's bytes)
     text: str  # the link text, for the reviewer
+    found_on: str | None = None  # the page the link was on (None: configured directly)
 
     @property
     def supported(self) -> bool:
         return self.format == "pdf"
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """One link on a page: an anchor's or a frame's target, absolute, with its text."""
+
+    url: str
+    text: str
+    tag: str  # "a" | "iframe" | "frame"
 
 
 class _AnchorCollector(HTMLParser):
@@ -40,6 +53,7 @@ class _AnchorCollector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.anchors: list[tuple[str, str]] = []
+        self.frames: list[str] = []
         self.base: str | None = None
         self._href: str | None = None
         self._text: list[str] = []
@@ -48,6 +62,8 @@ class _AnchorCollector(HTMLParser):
         values = {k.lower(): (v or "") for k, v in attrs}
         if tag == "base" and values.get("href") and self.base is None:
             self.base = values["href"].strip()
+        elif tag in ("iframe", "frame") and values.get("src", "").strip():
+            self.frames.append(values["src"].strip())
         elif tag == "a":
             self._flush()
             self._href = values.get("href", "").strip() or None
@@ -103,4 +119,23 @@ def discover_links(html: str, page_url: str) -> list[DiscoveredLink]:
         fmt = classify_link(url)
         if fmt is not None and url not in found:
             found[url] = DiscoveredLink(url=url, format=fmt, text=text)
+    return list(found.values())
+
+
+def page_links(html: str, page_url: str) -> list[PageLink]:
+    """Every link of a page (anchors, then frames), absolute, first occurrence kept."""
+    parser = _AnchorCollector()
+    parser.feed(html)
+    parser.close()
+    base = urljoin(page_url, parser.base) if parser.base else page_url
+    found: dict[str, PageLink] = {}
+    targets = [(href, text, "a") for href, text in parser.anchors]
+    targets += [(src, "", "iframe") for src in parser.frames]
+    for href, text, tag in targets:
+        if href.startswith("#"):
+            continue  # a place on this same page
+        # javascript:/mailto: links are kept as written, so a dry run can say why they were left
+        url = normalise_url(urljoin(base, href)) if is_http_url(urljoin(base, href)) else href
+        if url not in found:
+            found[url] = PageLink(url=url, text=text, tag=tag)
     return list(found.values())

@@ -65,6 +65,8 @@ class FetchResult:
     last_modified: str | None = None
     error: FetchError | None = None
     attempts: list[Attempt] = field(default_factory=list)
+    #: the attachment's name often lives only here (download.jsp?id=…); see tasks.fetch.attachment
+    content_disposition: str | None = None
 
     @property
     def size(self) -> int | None:
@@ -221,7 +223,7 @@ class Fetcher:
         return FetchResult(
             url=url, outcome="downloaded", final_url=response.final_url, data=data, sha256=digest,
             content_type=response.headers.get("content-type"), etag=etag, last_modified=last_modified,
-            attempts=attempts,
+            attempts=attempts, content_disposition=response.headers.get("content-disposition"),
         )
 
     def _get(

@@ -18,8 +18,9 @@ from typing import Literal, Protocol
 from budget_etl.errors import FetchError, Reason
 from storage.raw_store import RawStore
 from storage.repository import Repository
-from tasks.fetch.discover import DiscoveredLink, classify_link, discover_links
-from tasks.fetch.fetcher import Attempt, Fetcher, FetchResult, decode_html
+from tasks.fetch.attachment import file_name, guess
+from tasks.fetch.discover import DiscoveredLink, classify_link
+from tasks.fetch.fetcher import Attempt, Fetcher, FetchResult
 from tasks.fetch.payload import check_payload
 from tasks.fetch.policy import HostPolicy
 from tasks.fetch.sources import Publisher
@@ -77,10 +78,22 @@ def fetch_into_store(
         sha256=stored.sha256, url=url, size=stored.size, raw_uri=stored.uri,
         content_type=result.content_type, etag=result.etag, last_modified=result.last_modified,
     )
+    record_lineage(repository, stored.sha256, url, result.content_disposition)
     outcome: IntakeOutcome = "new" if repository.document_state(stored.sha256) is None else "unchanged"
     return FetchedDocument(
         url=url, outcome=outcome, sha256=stored.sha256, raw_uri=stored.uri, size=stored.size,
         content_type=result.content_type,
+    )
+
+
+def record_lineage(repository: Repository, sha256: str, url: str, content_disposition: str | None) -> None:
+    """This URL in the file's lineage, with its name, the link text discovery saw and their guesses."""
+    found_on, text = repository.discovered_link(url) or (None, None)
+    name = file_name(url, content_disposition)
+    guessed = guess(text, name)
+    repository.record_file_url(
+        sha256=sha256, url=url, found_on=found_on, link_text=text, file_name=name,
+        guessed_kind=guessed.kind, guessed_year=guessed.year,
     )
 
 
@@ -132,42 +145,53 @@ class Discovery:
     publisher: str
     documents: tuple[DiscoveredLink, ...]
     failures: tuple[ListingFailure, ...] = ()
+    #: what this run's discovery bounds left unread (tasks.fetch.crawl), said rather than dropped
+    limits: tuple[str, ...] = ()
 
 
 def discover_publisher(
     publisher: Publisher, *, fetcher: Fetcher, repository: Repository, throttle: Throttle | None = None
 ) -> Discovery:
-    """Record the publisher's sources and collect document links from its listing pages."""
+    """Record the publisher's sources and walk its listings for attachments (``tasks.fetch.site``)."""
+    from tasks.fetch.site import walk_publisher
+
     found: dict[str, DiscoveredLink] = {}
     failures: list[ListingFailure] = []
     policy = publisher_policy(publisher, fetcher)
     for url in publisher.documents:
         _record_source(repository, publisher, url, listing=False)
         found.setdefault(url, DiscoveredLink(url=url, format=classify_link(url) or "pdf", text=""))
-    for listing_url in publisher.listings:
+    for listing_url in publisher.listing_urls:
         _record_source(repository, publisher, listing_url, listing=True)
-        with throttle.slot(listing_url) if throttle is not None else nullcontext():
-            result = fetcher.fetch(listing_url, policy=policy)
-        log_attempts(repository, listing_url, result.attempts)
-        if result.data is None:
-            error = result.error or FetchError(Reason.HTTP_ERROR, f"listing {listing_url} returned no page")
-            failures.append(ListingFailure(url=listing_url, error=error))
-            continue
-        for link in discover_links(decode_html(result.data, result.content_type), listing_url):
-            refusal = policy.refusal(link.url, resolve=False)
-            if refusal is not None:  # a link off the publisher's hosts: said, never fetched
-                failures.append(ListingFailure(url=link.url, error=refusal))
+    walks = walk_publisher(
+        publisher, fetcher=fetcher, policy=policy, throttle=throttle,
+        log=lambda url, attempts: log_attempts(repository, url, attempts),
+    )
+    limits: list[str] = []
+    for walk in walks:
+        # unreadable pages, links off the publisher's hosts, robots.txt refusals: said, never fetched
+        failures.extend(ListingFailure(url=url, error=error) for url, error in walk.failures)
+        limits.extend(walk.limits)
+        for link in walk.attachments:
+            if link.url in found:
                 continue
-            if link.url not in found:
-                _record_source(repository, publisher, link.url, listing=False)
-                found[link.url] = link
-    return Discovery(publisher=publisher.name, documents=tuple(found.values()), failures=tuple(failures))
+            _record_source(repository, publisher, link.url, listing=False)
+            repository.record_discovered_link(
+                publisher=publisher.name, url=link.url, found_on=link.found_on, text=link.text
+            )
+            found[link.url] = DiscoveredLink(
+                url=link.url, format=link.format, text=link.text, found_on=link.found_on
+            )
+    return Discovery(
+        publisher=publisher.name, documents=tuple(found.values()), failures=tuple(failures),
+        limits=tuple(limits),
+    )
 
 
 def publisher_policy(publisher: Publisher, fetcher: Fetcher) -> HostPolicy:
     """The publisher's own hosts (of its configured URLs) plus any it lists as ``allowed_hosts``."""
     return HostPolicy.for_urls(
-        [*publisher.documents, *publisher.listings],
+        [*publisher.documents, *publisher.listing_urls],
         extra_hosts=getattr(publisher, "allowed_hosts", ()),
         allow_private=fetcher.settings.http_allow_private_hosts,
     )

@@ -6,6 +6,7 @@ wrong — not surface as a 404 hours later — so the file is parsed into strict
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -13,6 +14,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DocumentKind = Literal["budget_disclosure", "performance_targets"]  # budget_etl.contract.DOCUMENT_KINDS
+
+#: how far discovery follows from a listing page: its own attachment links only, or into the
+#: article pages it lists and their attachments (listing → article → attachment)
+Follow = Literal["attachments", "article"]
+#: how a listing page is read: plain HTTP, or rendered by a headless browser (JavaScript lists)
+Render = Literal["http", "browser"]
 
 
 def is_http_url(value: str | None) -> bool:
@@ -22,6 +29,46 @@ def is_http_url(value: str | None) -> bool:
 
 class SourcesFileError(ValueError):
     """The sources file cannot be read or does not describe valid publishers."""
+
+
+class Listing(BaseModel):
+    """One column (栏目) of a publisher's site and how discovery walks it.
+
+    A bare URL in the sources file is a listing with the defaults (its own attachment links,
+    its ``下一页`` / ``index_N.html`` / ``?page=N`` pages), so older sources files keep working.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: str
+    follow: Follow = Field(default="attachments", description="attachments | article (one level deeper).")
+    max_pages: int | None = Field(
+        default=None, ge=1, description="Pages read per run (None: setting discovery_max_pages)."
+    )
+    pagination: bool = Field(default=True, description="Follow 下一页 / index_N.html / ?page=N links.")
+    render: Render = Field(default="http", description="browser: a JavaScript list (headless Chromium).")
+    link_patterns: tuple[str, ...] = Field(
+        default=(),
+        description="Regular expressions; when given, an article or attachment link is taken only if its "
+        "text or URL matches one (else the vocabulary's 预算/绩效/决算/公开 words decide).",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _require_http_url(cls, url: str) -> str:
+        if not is_http_url(url):
+            raise ValueError(f"not an http(s) URL: {url!r}")
+        return url
+
+    @field_validator("link_patterns")
+    @classmethod
+    def _require_valid_patterns(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"link pattern {pattern!r} is not a regular expression: {exc}") from exc
+        return patterns
 
 
 class Publisher(BaseModel):
@@ -35,15 +82,43 @@ class Publisher(BaseModel):
     year: int = Field(ge=1990, le=2100)
     kind: DocumentKind
     documents: tuple[str, ...] = Field(default=(), description="Direct document URLs.")
-    listings: tuple[str, ...] = Field(default=(), description="Listing pages to discover attachments on.")
+    listings: tuple[Listing, ...] = Field(
+        default=(), description="Listing pages (a URL, or a mapping with url and how to walk it)."
+    )
+    allowed_hosts: tuple[str, ...] = Field(
+        default=(), description="Hosts besides the configured URLs' own: host | host:port | *.suffix."
+    )
 
-    @field_validator("documents", "listings")
+    @field_validator("documents")
     @classmethod
     def _require_http_urls(cls, urls: tuple[str, ...]) -> tuple[str, ...]:
         for url in urls:
             if not is_http_url(url):
                 raise ValueError(f"not an http(s) URL: {url!r}")
         return urls
+
+    @field_validator("listings", mode="before")
+    @classmethod
+    def _bare_urls_are_listings(cls, value: object) -> object:
+        if isinstance(value, list | tuple):
+            return tuple({"url": item} if isinstance(item, str) else item for item in value)
+        return value
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _require_host_entries(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
+        from tasks.fetch.policy import parse_host_entry
+
+        for host in hosts:
+            parse_host_entry(host)
+            if "/" in host:
+                raise ValueError(f"not a host entry (no scheme or path): {host!r}")
+        return hosts
+
+    @property
+    def listing_urls(self) -> tuple[str, ...]:
+        """The listing pages' URLs, in the order given."""
+        return tuple(listing.url for listing in self.listings)
 
     @model_validator(mode="after")
     def _require_somewhere_to_look(self) -> Publisher:

@@ -1,0 +1,52 @@
+"""Discovery of one publisher's site: its listings walked with the right page source, robots.txt
+and host policy — the one entry point shared by the ``ingest`` flow and ``budget-etl sources check``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import ExitStack
+
+from budget_etl.settings import Settings
+from tasks.fetch.browser import BrowserPages
+from tasks.fetch.crawl import PageSource, SiteWalk, Walker
+from tasks.fetch.fetcher import Attempt, Fetcher
+from tasks.fetch.pages import HttpPages, Throttle
+from tasks.fetch.policy import HostPolicy
+from tasks.fetch.robots import Robots
+from tasks.fetch.sources import Publisher
+
+
+def walk_publisher(
+    publisher: Publisher,
+    *,
+    fetcher: Fetcher,
+    policy: HostPolicy,
+    throttle: Throttle | None = None,
+    log: Callable[[str, list[Attempt]], None] | None = None,
+    settings: Settings | None = None,
+) -> list[SiteWalk]:
+    """Walk every listing of ``publisher`` (HTTP or browser, as each listing says), in order.
+
+    robots.txt is read once per host through the same fetcher, and one Crawl-delay clock per
+    host spans all the publisher's listings, whichever page source reads them.
+    """
+    settings = settings or fetcher.settings
+    http = HttpPages(fetcher, policy, throttle, log)
+    robots = Robots(http.fetch, settings.user_agent) if settings.obey_robots_txt else None
+    walks: list[SiteWalk] = []
+    clock: dict[str, float] = {}
+    with ExitStack() as stack:
+        browser: BrowserPages | None = None
+        for listing in publisher.listings:
+            pages: PageSource = http
+            if listing.render == "browser":
+                if browser is None:
+                    browser = BrowserPages(
+                        policy, settings.user_agent, timeout_s=settings.http_deadline_s,
+                        executable=settings.browser_executable,
+                    )
+                    stack.callback(browser.close)
+                pages = browser
+            walks.append(Walker(pages, policy, settings, robots, clock=clock).walk(listing))
+    return walks
