@@ -243,3 +243,28 @@ def test_the_stated_figures_are_exported_with_their_companion(repository: Reposi
     table = pq.read_table(io.BytesIO(to_parquet(export_table(repository.engine, "narrative_figures"))))
     assert str(table.schema.field("value_wan").type) == "decimal128(18, 4)"
     assert table.num_rows == len(rows) == len(stated_figures(explanation))
+
+
+def test_downgrading_0003_folds_unmapped_back_into_extra(blank_db_url: str) -> None:
+    """Nothing stored under 0003 is lost by going back to 0002 (printed extras and spill-over merge)."""
+    from alembic import command
+
+    from storage.migrate import alembic_config
+
+    upgrade(blank_db_url)
+    engine = make_engine(blank_db_url)
+    repository = Repository(engine, actor="test-suite")
+    doc = real_template_document()
+    doc.tables[1].records[0]["remark"] = "新增字段"  # no column: kept in unmapped
+    repository.accept_document(doc, [], report_uri=None)
+    with engine.connect() as conn:
+        config = alembic_config(blank_db_url)
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0002")
+        conn.commit()
+        row = conn.execute(text("SELECT extra FROM expenditure_by_function WHERE row_index = 0")).one()
+        latest = conn.execute(text("SELECT department_name FROM latest_document_versions")).all()
+    engine.dispose()
+    extra = row.extra if isinstance(row.extra, dict) else json.loads(row.extra)
+    assert extra == {RESERVE: "12.50", "remark": "新增字段"}
+    assert [r[0] for r in latest] == ["示例县测试局"]
