@@ -52,6 +52,8 @@ NEEDS_REVIEW = "Needs review"
 #: tag on a ``process-document`` run by outcome; the UI's runs list filters by tag
 ATTENTION = ("in_review", "failed")
 OUTCOME_TAGS = {"accepted": "outcome:accepted", "in_review": "outcome:review", "failed": "outcome:failed"}
+#: tag on a batch run with anything in review or failed (fetch failures have no document run to tag)
+NEEDS_REVIEW_TAG = "outcome:needs-review"
 
 
 def final_state(outcome: DocumentOutcome) -> Any:
@@ -73,7 +75,10 @@ def final_state(outcome: DocumentOutcome) -> Any:
 
 
 def batch_state(summary: RunSummary, what: str) -> Any:
-    """A batch's final state: ``Completed``, or ``Completed`` named ``Needs review`` with the counts."""
+    """A batch's final state: ``Completed``, or ``Completed`` named ``Needs review`` with the counts.
+
+    A batch that needs review is also tagged ``outcome:needs-review`` (the runs list filters by tag).
+    """
     from prefect.states import Completed
 
     totals = summary.totals()
@@ -85,6 +90,7 @@ def batch_state(summary: RunSummary, what: str) -> Any:
         failed = [o.source_url or o.sha256 or "?" for o in summary.outcomes if o.status in ATTENTION]
         listed = ", ".join(failed[:3]) + (f" and {len(failed) - 3} more" if len(failed) > 3 else "")
         message = f"{what}: {counts} — needs review: {listed}"
+        mark_run(add_tags=[NEEDS_REVIEW_TAG])
         return Completed(name=NEEDS_REVIEW, message=message, data=summary)
     return Completed(message=f"{what}: {counts}", data=summary)
 

@@ -133,6 +133,7 @@ def test_an_ingest_with_failures_says_so_in_its_final_state_and_summary(day):
     run = read_flow_run(flow_run_id(day.ingest))
 
     assert (run.state.type.value, run.state.name) == ("COMPLETED", "Needs review")
+    assert "outcome:needs-review" in run.tags, "filterable in the runs list like the documents"
     assert "1 accepted, 1 in review, 2 failed" in run.state.message
     assert day.urls["dead"] in run.state.message
     summary = artifacts_of(run.id)["ingest-summary"]
