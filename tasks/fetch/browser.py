@@ -28,11 +28,11 @@ CHROMIUM_ARGS = (
 
 
 def chromium_path(configured: Path | None = None) -> Path | None:
-    """The Chromium executable to drive (None: there is none on this machine)."""
-    for candidate in (configured, CHROMIUM, shutil.which("chromium") and Path(shutil.which("chromium"))):
-        if candidate is not None and Path(candidate).exists():
-            return Path(candidate)
-    return None
+    """The Chromium executable to drive: the configured one, else Debian's (None: none here)."""
+    if configured is not None:
+        return Path(configured) if Path(configured).exists() else None
+    found = shutil.which("chromium")
+    return CHROMIUM if CHROMIUM.exists() else (Path(found) if found else None)
 
 
 def browser_problem(configured: Path | None = None) -> str | None:

@@ -29,6 +29,7 @@ class HostRules:
     robots_url: str
     parser: RobotFileParser | None  # None: no robots.txt (everything allowed)
     unreachable: FetchError | None = None  # robots.txt could not be read: nothing is allowed
+    text: str = ""
 
     def refusal(self, url: str, user_agent: str) -> FetchError | None:
         """Why robots.txt forbids ``url`` (``robots_disallowed``), or None."""
@@ -50,14 +51,40 @@ class HostRules:
         """Seconds between requests the site asks for (0: it asks for none)."""
         if self.parser is None:
             return 0.0
-        delay = self.parser.crawl_delay(user_agent)
+        delay = crawl_delay_of(self.text, user_agent)  # robotparser reads whole seconds only
         if delay is None:
             rate = self.parser.request_rate(user_agent)
             return rate.seconds / rate.requests if rate and rate.requests else 0.0
-        try:
-            return max(0.0, float(delay))
-        except (TypeError, ValueError):
-            return 0.0
+        return delay
+
+
+def crawl_delay_of(text: str, user_agent: str) -> float | None:
+    """``Crawl-delay`` (seconds, fractions allowed) of the group for ``user_agent``, else of ``*``."""
+    token = user_agent.split("/", 1)[0].lower()
+    delays: dict[str, float] = {}
+    agents: list[str] = []
+    in_rules = False
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        key, sep, value = line.partition(":")
+        if not sep:
+            continue
+        key, value = key.strip().lower(), value.strip()
+        if key == "user-agent":
+            if in_rules:
+                agents, in_rules = [], False
+            agents.append(value.lower())
+            continue
+        in_rules = True
+        if key == "crawl-delay":
+            try:
+                seconds = max(0.0, float(value))
+            except ValueError:
+                continue
+            for agent in agents:
+                delays.setdefault(agent, seconds)
+    own = next((d for agent, d in delays.items() if agent != "*" and agent in token), None)
+    return own if own is not None else delays.get("*")
 
 
 def robots_url(url: str) -> str:
@@ -71,7 +98,7 @@ def rules_from(result: FetchResult, url: str) -> HostRules:
         parser = RobotFileParser(url)
         text = decode_html(result.data[:MAX_ROBOTS_BYTES], result.content_type)
         parser.parse(text.splitlines())
-        return HostRules(url, parser)
+        return HostRules(url, parser, text=text)
     status = (result.error.evidence.get("status") if result.error else None) or 0
     if 400 <= status < 500:
         return HostRules(url, None)

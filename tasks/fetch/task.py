@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.runtime import task_run
 
 from budget_etl.settings import Settings
@@ -43,6 +43,8 @@ def discover_documents(publisher: Publisher, settings: Settings) -> Discovery:
         discovery = discover_publisher(
             publisher, fetcher=fetcher, repository=repository_for(settings), throttle=throttle_for(settings)
         )
+    for limit in discovery.limits:  # the run's page/depth bounds cut the walk short: said in the run log
+        get_run_logger().warning("discovery bound: %s", limit)
     if discovery.failures:
         from prefect.states import Failed
 
