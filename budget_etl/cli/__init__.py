@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 import budget_etl  # switches telemetry off first
-from budget_etl.cli import data, db, extract, review, run, serve, validate
+from budget_etl.cli import data, db, extract, review, run, serve, sources, validate
 
 app = typer.Typer(
     name="budget-etl",
@@ -32,7 +32,7 @@ def version() -> None:
     typer.echo(budget_etl.__version__)
 
 
-for _module in (extract, validate, db, review, run, data, serve):
+for _module in (extract, validate, db, review, run, data, serve, sources):
     _module.register(app)
 
 
