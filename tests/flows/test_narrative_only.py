@@ -2,7 +2,7 @@
 
 Real Prefect API, a real SQLite file and the real Jiangsu PDFs of ``tests/fixtures/real``: the
 narrative-only file is accepted (not sent to review as ``no_budget_tables``) and stored as a
-document of its own with the figures its 情况说明 states; its tables file is accepted beside it.
+document of its own with the figures its 情况说明 states, linked both ways with its tables file.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from budget_etl.settings import use_settings
 from flows.run_files import run_files
-from storage.models import Document, DocumentVersion, NarrativeFigure, ReviewItem
+from storage.models import Document, DocumentCompanion, DocumentVersion, NarrativeFigure, ReviewItem
 from storage.repository import Repository
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
@@ -49,9 +49,14 @@ def test_a_narrative_only_file_is_accepted_with_its_figures(
             ).all()
         )
         reasons = conn.execute(select(ReviewItem.reason)).scalars().all()
+        links = set(
+            conn.execute(select(DocumentCompanion.document_id, DocumentCompanion.companion_id)).tuples()
+        )
     assert states == ["accepted"], by_file
     assert "no_budget_tables" not in reasons
     assert len(documents) == 2  # the explanation and the tables are two logical documents
+    tables_id = next(i for narrative_only, i in documents if not narrative_only)
+    assert links == {(explanation_id, tables_id), (tables_id, explanation_id)}  # one publication
     # the explanation states the year's spending and its split (page 9/11 of the PDF)
     assert figures["支出预算"] == Decimal("18330.37")
     assert figures["基本支出"] == Decimal("9312.9")
