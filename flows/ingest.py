@@ -1,9 +1,10 @@
 """``ingest``: for every publisher in the sources file, discover → fetch → process what is new.
 
 Wiring only. Fetches of one publisher run concurrently (per-host politeness is enforced inside
-the fetch task by Prefect global concurrency limits); documents are then processed one by one
-as ``process_document`` sub-flow runs named after the publisher, department and year, all
-tagged ``publisher:<name>``. A URL that cannot be fetched becomes a review item keyed by URL;
+the fetch task by Prefect global concurrency limits); each new document is then processed as
+its fetch ends, as a ``process_document`` run named after the publisher, department and year,
+tagged ``publisher:<name>`` — one by one, or many at once (``flows.fanout``, ``Settings.runner``).
+A URL that cannot be fetched becomes a review item keyed by URL;
 nothing a single publisher or document does can stop the batch.
 """
 
@@ -12,13 +13,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, tags
+from prefect.futures import as_completed
 from prefect.runtime import flow_run
 
 from budget_etl.errors import Stage
 from budget_etl.settings import Settings, get_settings
 from flows.artifacts import Progress, publish_summary
+from flows.fanout import DocumentJob, Fanout
 from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
-from flows.process_document import BANNED_IN_NAMES, fetch_to_review, publish_open_queue, run_document
+from flows.process_document import BANNED_IN_NAMES, fetch_to_review, publish_open_queue
 from flows.states import batch_state, error_of
 from tasks.fetch.intake import Discovery, FetchedDocument, ListingFailure
 from tasks.fetch.sources import Publisher, load_sources
@@ -68,8 +71,9 @@ def ingest(
     )
     for publisher in selected:
         counts = PublisherCounts(publisher=publisher.name)
-        with tags(publisher.tag):
-            outcomes = ingest_publisher(publisher, discoveries[publisher.name], settings, counts, progress)
+        # no ``tags(publisher.tag)`` here: a tagged task costs a concurrency-slot call per run; the
+        # document runs carry the tag themselves (issue 12)
+        outcomes = ingest_publisher(publisher, discoveries[publisher.name], settings, counts, progress)
         for outcome in outcomes:
             counts.count(outcome)
         summary.outcomes.extend(outcomes)
@@ -91,7 +95,7 @@ def discover(publisher: Publisher, settings: Settings) -> Discovery:
     if isinstance(partial, Discovery):  # some listings unreadable: the task run is red, the rest goes on
         return partial
     error = error_of(state, Stage.FETCH)
-    urls = (*publisher.listings, *publisher.documents)
+    urls = (*publisher.listing_urls, *publisher.documents)
     failures = tuple(ListingFailure(url, error) for url in urls)
     return Discovery(publisher=publisher.name, documents=(), failures=failures)
 
@@ -103,35 +107,54 @@ def ingest_publisher(
     counts: PublisherCounts,
     progress: Progress,
 ) -> list[DocumentOutcome]:
-    """Fetch all of a publisher's documents concurrently, then process the new ones in order."""
+    """Fetch all of a publisher's documents concurrently; process each new one as its fetch ends.
+
+    Documents go to ``flows.fanout`` (``Settings.runner``): one by one, or many at once on this
+    machine's cores or on the pool's workers. Outcomes come back as they finish.
+    """
     outcomes = [fetch_to_review(f.url, f.error, settings) for f in discovery.failures]
     counts.discovered = len(discovery.documents)
     fetch = configured(fetch_document, settings)
-    futures = [fetch.submit(link.url, settings) for link in discovery.documents]
-    for link, future in zip(discovery.documents, futures, strict=True):
-        state = future.wait() or future.state
-        if not state.is_completed():
-            outcomes.append(fetch_to_review(link.url, error_of(state, Stage.FETCH), settings))
-        else:
-            fetched: FetchedDocument = state.result()
-            progress.now(link.url)
-            outcomes.append(after_fetch(fetched, publisher, settings, counts))
-        progress.advance(link.url)
+    futures = {fetch.submit(link.url, settings): link.url for link in discovery.documents}
+
+    def done(url: str | None, outcome: DocumentOutcome) -> None:
+        outcomes.append(outcome)
+        progress.advance(url)
+
+    with Fanout(settings) as fanout:
+        for future in as_completed(list(futures)):
+            url = futures[future]
+            future.wait()  # done already; this sets the final state locally (no API read)
+            state = future.state
+            if not state.is_completed():
+                done(url, fetch_to_review(url, error_of(state, Stage.FETCH), settings))
+                continue
+            next_step = after_fetch(state.result(), publisher, settings, counts)
+            if isinstance(next_step, DocumentOutcome):
+                done(url, next_step)
+                continue
+            if not fanout.parallel:
+                progress.now(url)
+            fanout.submit(next_step)
+            for job, outcome in fanout.ready():
+                done(job.source_url, outcome)
+        for job, outcome in fanout.finished():
+            done(job.source_url, outcome)
     return outcomes
 
 
 def after_fetch(
     fetched: FetchedDocument, publisher: Publisher, settings: Settings, counts: PublisherCounts
-) -> DocumentOutcome:
-    """A fetched document's outcome: fetch error → review, unchanged file skipped, new one processed."""
+) -> DocumentOutcome | DocumentJob:
+    """What follows a fetch: error → review, unchanged file skipped, a new one → a job to process."""
     if fetched.error is not None:
         return fetch_to_review(fetched.url, fetched.error, settings)
     if not fetched.needs_processing or fetched.sha256 is None:
         return DocumentOutcome(status="unchanged", source_url=fetched.url, sha256=fetched.sha256)
     counts.fetched += 1
-    return run_document(
+    return DocumentJob(
         fetched.sha256, source_url=fetched.url, publisher=publisher.name, department=publisher.department,
-        year=publisher.year,
+        year=publisher.year, tags=(publisher.tag,),
     )
 
 

@@ -7,10 +7,12 @@ one bad document never stops a batch and never leaves half its records behind.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from prefect import flow
+from prefect import flow, tags
+from prefect.context import TagsContext
 from prefect.runtime import flow_run
 
 from budget_etl.document import ExtractedDocument
@@ -67,14 +69,21 @@ def process_document(
         year: budget year from the sources file; the run is renamed from the document itself.
         refresh: ignore cached extraction/validation (after a code fix).
     """
-    outcome = process_file(sha256, source_url, publisher, refresh, get_settings())
+    # The run carries its tags (``publisher:…``); its tasks must not inherit them: a tagged task run
+    # costs a concurrency-slot call to the API, per task (issue 12).
+    with TagsContext(current_tags=set()):
+        outcome = process_file(sha256, source_url, publisher, refresh, get_settings())
     mark_run(add_tags=[OUTCOME_TAGS[outcome.status]] if outcome.status in OUTCOME_TAGS else [])
     return final_state(outcome)
 
 
-def run_document(sha256: str, **options: Any) -> DocumentOutcome:
-    """Run ``process_document`` as a sub-flow and read its outcome from the final state (never raises)."""
-    return outcome_of(process_document(sha256, **options, return_state=True))
+def run_document(sha256: str, *, run_tags: Sequence[str] = (), **options: Any) -> DocumentOutcome:
+    """Run ``process_document`` as a sub-flow and read its outcome from the final state (never raises).
+
+    ``run_tags`` (e.g. ``publisher:<name>``) go on the document's run only, not on its tasks.
+    """
+    with tags(*run_tags):
+        return outcome_of(process_document(sha256, **options, return_state=True))
 
 
 def process_file(

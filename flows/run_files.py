@@ -12,8 +12,9 @@ from prefect.runtime import flow_run
 from budget_etl.errors import Stage
 from budget_etl.settings import Settings, get_settings
 from flows.batch import run_batch
+from flows.fanout import DocumentJob
 from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
-from flows.process_document import fetch_to_review, run_document
+from flows.process_document import fetch_to_review
 from flows.states import batch_state, error_of
 from tasks.fetch.sources import is_http_url
 from tasks.fetch.task import fetch_document, store_local_file
@@ -47,8 +48,8 @@ def run_files(inputs: list[str]) -> RunSummary:
     return batch_state(summary, f"{len(inputs)} input(s)")
 
 
-def run_one(value: str, settings: Settings, counts: PublisherCounts) -> DocumentOutcome:
-    """Store one local file or fetch one URL, then process it; a failure to get it becomes a review item."""
+def run_one(value: str, settings: Settings, counts: PublisherCounts) -> DocumentOutcome | DocumentJob:
+    """Store one local file or fetch one URL: the job to process it, or the review item if it failed."""
     if is_http_url(value):
         state = configured(fetch_document, settings)(value, settings, conditional=False, return_state=True)
     else:
@@ -59,4 +60,4 @@ def run_one(value: str, settings: Settings, counts: PublisherCounts) -> Document
     if stored.error is not None:
         return fetch_to_review(stored.url, stored.error, settings)
     counts.fetched += 1
-    return run_document(stored.sha256, source_url=stored.url, publisher="cli")
+    return DocumentJob(stored.sha256, source_url=stored.url, publisher="cli")
