@@ -3,7 +3,8 @@
 Families, one module each: ``hierarchy`` (类 = Σ款, 款 = Σ项, 合计 = Σ类), ``identities`` (三公
 subtotals), ``two_sided`` (收支总表 / 财政拨款收支总表 balance), ``cross_table`` (the same figure in two
 tables), ``narrative`` (情况说明 vs tables), ``projects`` (绩效目标表), ``completeness``, ``units``
-(every table's unit convertible) and ``extraction`` (the extractor's own findings, as errors).
+(every table's unit convertible), ``extraction`` (the extractor's own findings, as errors) and
+``document_checks`` (what a reviewer reads beside the arithmetic: placeholders, years, words of change).
 A check reads the document and returns findings; it never raises on bad data.
 """
 
@@ -18,6 +19,7 @@ from budget_etl.findings import Finding
 from tasks.validate.reconcile import (
     completeness,
     cross_table,
+    document_checks,
     extraction,
     hierarchy,
     identities,
@@ -71,6 +73,15 @@ CHECKS: tuple[ReconciliationCheck, ...] = (
     ReconciliationCheck((completeness.STANDARD_TABLES_CHECK,), completeness.check_standard_tables),
     ReconciliationCheck((units.NOT_UNDERSTOOD,), units.check_units),
     ReconciliationCheck(EXTRACT_CHECKS, extraction.check_extraction_findings),
+    ReconciliationCheck((document_checks.PLACEHOLDER,), document_checks.check_placeholders),
+    ReconciliationCheck((document_checks.HEADING_YEAR,), document_checks.check_heading_years),
+    ReconciliationCheck((document_checks.AS_OF_YEAR,), document_checks.check_as_of_years),
+    ReconciliationCheck((document_checks.CHANGE_DIRECTION,), document_checks.check_change_direction),
+    ReconciliationCheck((document_checks.CHANGE_PERCENT,), document_checks.check_change_percent),
+    ReconciliationCheck((document_checks.COMPARISON_WORD,), document_checks.check_comparison_words),
+    ReconciliationCheck((document_checks.LISTED_TABLE_MISSING,), document_checks.check_listed_tables),
+    ReconciliationCheck((document_checks.NOTE_ON_FILLED_TABLE,), document_checks.check_note_on_filled_table),
+    ReconciliationCheck((document_checks.BLANK_FIGURE,), document_checks.check_blank_figures),
 )
 
 
