@@ -80,9 +80,9 @@ def render(publisher: Publisher, walks: list[SiteWalk], documents: list[str]) ->
         for page in walk.pages:
             lines.append(f"  page {page}")
             for decision in (d for d in walk.decisions if d.found_on == page):
-                verb = "take" if decision.taken else "leave"
+                verb = f"take {decision.action}" if decision.taken else "leave"
                 text = f" “{decision.text}”" if decision.text else ""
-                lines.append(f"    {verb:<5} {decision.action:<10} {decision.url}{text} — {decision.why}")
+                lines.append(f"    {verb:<15} {decision.url}{text} — {decision.why}")
         for url, error in walk.failures:
             lines.append(f"  NOT FETCHED {url}: {error.reason.value}: {error.message}")
         for limit in walk.limits:

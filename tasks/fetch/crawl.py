@@ -220,8 +220,10 @@ class Walker:
                 action, why = classify(
                     link, role=role, depth=depth, listing=listing, max_depth=self.settings.discovery_max_depth
                 )
-                if action != "left" and link.url in queued | taken:
-                    continue  # linked again from another page: decided once
+                if action != "left" and link.url in queued | taken:  # decided once, said each time
+                    again = LinkDecision(link.url, url, link.text, action, f"linked again ({why})")
+                    walk.decisions.append(again)
+                    continue
                 if action != "left":
                     refusal = self._refusal(link.url)
                     if refusal is not None:
