@@ -31,30 +31,57 @@ class Guess:
     year: int | None
 
 
+#: extensions of server scripts: ``download.jsp`` in a URL names the program, not the file
+_SCRIPT_EXTENSIONS = frozenset({"jsp", "asp", "aspx", "php", "do", "action", "cgi", "html", "htm", "shtml"})
+
+
+def _cjk_share(text: str) -> int:
+    """How many characters are CJK ideographs or CJK punctuation / full-width forms."""
+    return sum(
+        "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" for c in text
+    )
+
+
+def decode_name_bytes(raw: bytes) -> str | None:
+    """Bytes of a file name in UTF-8 or GBK, told apart by which reading is Chinese.
+
+    Almost any bytes decode as GB18030, and short GBK names are often valid UTF-8 by accident
+    (``一`` = ``d2 bb`` = Cyrillic ``һ``), so "it decodes" is not enough: valid UTF-8 wins when it
+    is ASCII or has CJK in it, else a GB18030 reading that has CJK in it, else whatever decodes.
+    """
+    readings: dict[str, str] = {}
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            readings[encoding] = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    utf8, gbk = readings.get("utf-8"), readings.get("gb18030")
+    if utf8 is not None and (utf8.isascii() or _cjk_share(utf8)):
+        return utf8
+    if gbk is not None and _cjk_share(gbk):
+        return gbk
+    return utf8 or gbk
+
+
 def recover_text(value: str) -> str:
     """Header text as the server meant it: raw UTF-8/GBK bytes that arrived decoded as Latin-1."""
     try:
         raw = value.encode("latin-1")
     except UnicodeEncodeError:
         return value  # already real Unicode
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return value
+    return decode_name_bytes(raw) or value
 
 
 def _percent_decoded(text: str, charset: str = "utf-8") -> str:
     if "%" not in text:
         return text
     raw = unquote_to_bytes(text)
-    for encoding in dict.fromkeys((charset or "utf-8", "utf-8", "gb18030")):
+    if charset and charset not in ("utf-8", "utf8"):
         try:
-            return raw.decode(encoding)
+            return raw.decode(charset)  # RFC 5987 names its charset (gbk, gb2312, iso-8859-1 …)
         except (LookupError, UnicodeDecodeError):
-            continue
-    return text
+            pass
+    return decode_name_bytes(raw) or text
 
 
 def disposition_filename(header: str | None) -> str | None:
@@ -68,7 +95,8 @@ def disposition_filename(header: str | None) -> str | None:
         plain = _QUOTED.search(header) or _TOKEN.search(header)
         if not plain:
             return None
-        name = _percent_decoded(recover_text(plain.group(1).replace('\\"', '"').strip()))
+        # strip only ASCII blanks before decoding: a GBK lead byte 0xA0 reads as NBSP in Latin-1
+        name = _percent_decoded(recover_text(plain.group(1).replace('\\"', '"').strip(" \t")))
     name = PurePosixPath(name.replace("\\", "/")).name.strip()  # never a path: "../../x.pdf" → "x.pdf"
     return name or None
 
@@ -76,7 +104,9 @@ def disposition_filename(header: str | None) -> str | None:
 def url_filename(url: str) -> str | None:
     """The last path segment of a URL when it looks like a file name (has an extension)."""
     segment = unquote(urlsplit(url).path).rsplit("/", 1)[-1]
-    return segment if "." in segment.strip(".") else None
+    if "." not in segment.strip("."):
+        return None
+    return None if segment.rsplit(".", 1)[1].lower() in _SCRIPT_EXTENSIONS else segment
 
 
 def file_name(url: str, content_disposition: str | None) -> str | None:
