@@ -13,7 +13,7 @@ export GX_ANALYTICS_ENABLED := False
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e ".[dev]"
+	$(PY) -m pip install -q -c constraints.txt -e ".[dev,ocr]"
 	touch $@
 
 install: $(VENV)/.installed

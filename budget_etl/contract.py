@@ -22,11 +22,16 @@ OTHER_TABLE = "other"
 EXTRACT_HEADER_NOT_UNDERSTOOD = "extract.header_not_understood"
 EXTRACT_AMOUNT_NOT_NUMBER = "extract.amount_not_number"
 EXTRACT_EMPTY_TABLE_WITHOUT_NOTE = "extract.empty_table_without_note"
+#: an OCR'd amount read with too little confidence to be trusted (page, cell bbox, confidence)
+EXTRACT_OCR_LOW_CONFIDENCE = "extract.ocr_low_confidence"
 EXTRACT_CHECKS = (
     EXTRACT_HEADER_NOT_UNDERSTOOD,
     EXTRACT_AMOUNT_NOT_NUMBER,
     EXTRACT_EMPTY_TABLE_WITHOUT_NOTE,
+    EXTRACT_OCR_LOW_CONFIDENCE,
 )
+#: which reader produced a document (``document.reader``): PDF text layer, OCR of page images, Office
+READERS = ("pdf_text", "pdf_ocr", "xlsx", "xls", "docx", "doc")
 
 
 @dataclass(frozen=True)

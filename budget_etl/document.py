@@ -31,6 +31,8 @@ class DocumentMeta:
     scope: str | None = None
     #: True for a file that holds the explanation but none of the tables (published apart)
     narrative_only: bool = False
+    #: which reader produced the document: pdf_text, pdf_ocr, xlsx, xls, docx, doc (issue 16)
+    reader: str = "pdf_text"
 
 
 @dataclass

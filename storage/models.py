@@ -237,6 +237,8 @@ class DocumentVersion(Base):
     page_count: Mapped[int]
     unit: Mapped[str | None] = mapped_column(Text)
     report_uri: Mapped[str | None] = mapped_column(String(2000))
+    #: which reader produced the version: pdf_text, pdf_ocr, xlsx, xls, docx, doc (migration 0008)
+    reader: Mapped[str] = mapped_column(String(20), default="pdf_text", server_default="pdf_text")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

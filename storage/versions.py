@@ -100,6 +100,7 @@ def write_version(
             page_count=meta.page_count,
             unit=meta.unit,
             report_uri=report_uri,
+            reader=meta.reader,
         )
         session.add(version)
         session.flush()  # claims the sha256 now: a concurrent writer of the same file fails here
@@ -108,6 +109,7 @@ def write_version(
         version.state = state
         version.page_count = meta.page_count
         version.unit = meta.unit
+        version.reader = meta.reader
         version.source_url = meta.source_url or version.source_url
         version.report_uri = report_uri or version.report_uri
     add_tables(session, version.id, doc.tables)

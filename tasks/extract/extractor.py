@@ -33,9 +33,10 @@ from tasks.extract.metadata import (
     unit_line,
 )
 from tasks.extract.narrative import build_narrative
-from tasks.extract.open_pdf import check_size, count_pages, open_pdf
+from tasks.extract.open_pdf import check_size
 from tasks.extract.pages import PageContent, RawTable, read_pages
 from tasks.extract.project import build_project_record
+from tasks.extract.readers import open_source
 from tasks.extract.records import CellProblem, Record, build_records, is_blank_total
 from tasks.extract.segment import BlockFinder, TableBlock
 from tasks.extract.settings import ExtractSettings
@@ -58,13 +59,13 @@ class DocumentExtractor:
         else:
             check_size(Path(source).stat().st_size, self.settings)  # before reading it into memory
             data = Path(source).read_bytes()
-        with open_pdf(data, self.settings) as pdf:
-            page_count = count_pages(pdf, self.settings)
+        with open_source(data, self.settings, self._pages) as source:  # PDF text / OCR / Office reader
+            page_count = source.page_count
             finder = BlockFinder(self.settings)
             layer = TextLayer()
             stitchers: dict[int, Stitcher] = {}
             settled: dict[int, list[Record]] = {}
-            for page in self._pages(pdf):
+            for page in source.pages():
                 layer.add(page)
                 finder.feed(page)
                 self._drain(finder.blocks, stitchers, settled)
@@ -82,7 +83,7 @@ class DocumentExtractor:
         narrative_only = not any(is_typed(b) for b in finder.blocks) and self._is_budget_narrative(narrative)
         if not narrative_only:
             self._check_found(finder, page_count)
-        self._findings = []
+        self._findings = list(source.findings)  # a reader's findings (OCR confidence) first
         tables = [
             self._build_or_explain(b, stitchers.get(id(b)), settled.get(id(b), [])) for b in finder.blocks
         ]
@@ -101,6 +102,7 @@ class DocumentExtractor:
             source_url=source_url,
             scope=scope(finder.blocks, finder.lines),
             narrative_only=narrative_only,
+            reader=source.reader,
         )
         return ExtractedDocument(document=meta, tables=tables, narrative=narrative, findings=self._findings)
 

@@ -4,13 +4,18 @@ Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-02 02:50:00
 
-Reserved for issue 16. Migrations are one linear chain (0003 → 0009) so parallel work never
-leaves the schema with several heads; an empty body is a no-op.
+``document_versions.reader`` records which reader produced a version (``pdf_text`` for every
+version stored before readers existed). ``latest_document_versions`` is not redefined: the reader
+is read from ``document_versions`` by id. OCR confidence is kept per low-confidence cell as an
+``extract.ocr_low_confidence`` finding (stored with the other findings), not as a column.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -19,8 +24,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    # plain ALTER TABLE (no batch copy): SQLite keeps latest_document_versions, which reads this table
+    op.add_column("document_versions",
+                  sa.Column("reader", sa.String(20), server_default="pdf_text", nullable=False))
 
 
 def downgrade() -> None:
-    pass
+    op.drop_column("document_versions", "reader")
