@@ -15,6 +15,7 @@ from budget_etl.contract import OTHER_TABLE, PERFORMANCE_TABLES, STANDARD_TABLES
 from budget_etl.vocabulary import load
 from tasks.extract.notes import empty_note_in
 from tasks.extract.pages import TextLine
+from tasks.extract.placeholders import is_blank_template
 from tasks.extract.segment import TableBlock
 from tasks.extract.text import clean_cjk_digits, compact
 
@@ -200,7 +201,10 @@ def scope(blocks: list[TableBlock], lines: list[TextLine]) -> str | None:
 
 
 def not_budget_reason(blocks: list[TableBlock], lines: list[TextLine]) -> str | None:
-    """The reason code of a budget document that is not a budget (部门决算 → ``final_accounts``)."""
+    """The reason code of a budget document that is not a budget (部门决算 → ``final_accounts``;
+    a blank template, placeholders everywhere → ``template_document``, never stored as data)."""
+    if is_blank_template([ln.text for ln in lines]):
+        return "template_document"
     first_page = min((ln.page for ln in lines), default=1)
     cover = [compact(ln.text) for ln in lines if ln.page == first_page][:40]
     titles = [compact(b.match.title) for b in blocks]

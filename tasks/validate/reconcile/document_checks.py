@@ -21,6 +21,7 @@ from budget_etl.contract import OTHER_TABLE, STANDARD_TABLES, TABLE_TYPES
 from budget_etl.document import ExtractedDocument, ExtractedTable
 from budget_etl.findings import Finding, Severity
 from budget_etl.vocabulary import load
+from tasks.extract.placeholders import placeholders_in
 from tasks.validate.amounts import is_number, to_amount
 from tasks.validate.evidence import finding_at
 from tasks.validate.lookup import prints_column
@@ -53,11 +54,6 @@ _LINE_FOOTER = re.compile(r"\s*[-－—–─]\s*\d{1,4}\s*[-－—–─]\s*$",
 @cache
 def vocabulary() -> dict:
     return load("document_checks")
-
-
-@cache
-def placeholder_patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in vocabulary()["placeholders"])
 
 
 def number(text: str) -> Decimal | None:
@@ -112,10 +108,6 @@ def sentences(doc: ExtractedDocument) -> Iterator[tuple[int, str]]:
 # ---- placeholders ------------------------------------------------------------------------------
 
 
-def placeholders_in(text: str) -> list[str]:
-    return [m.group(0) for pattern in placeholder_patterns() for m in pattern.finditer(text)]
-
-
 def placeholder_sites(doc: ExtractedDocument) -> Iterator[tuple[str, ExtractedTable | None, list[int], str]]:
     """(placeholder, table, pages, context) in the running text, table titles and row labels."""
     for block in doc.narrative:
@@ -131,11 +123,6 @@ def placeholder_sites(doc: ExtractedDocument) -> Iterator[tuple[str, ExtractedTa
                 if isinstance(value, str):
                     for hit in placeholders_in(value):
                         yield hit, table, list(table.pages), value
-
-
-def count_placeholders(texts: list[str]) -> int:
-    """How many placeholders the texts carry (the extractor uses it to tell a blank template)."""
-    return sum(len(placeholders_in(t)) for t in texts)
 
 
 def check_placeholders(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
