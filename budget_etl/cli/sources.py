@@ -61,6 +61,7 @@ def report_dict(publisher: Publisher, walks: list[SiteWalk], documents: list[str
                 "attachments": [a.url for a in walk.attachments],
                 "failures": [{"url": url, **error.to_dict()} for url, error in walk.failures],
                 "limits": walk.limits,
+                "robots": walk.robots,
             }
             for walk in walks
         ],
@@ -77,6 +78,7 @@ def render(publisher: Publisher, walks: list[SiteWalk], documents: list[str]) ->
             f"listing {walk.listing}  (follow: {listing.follow}, render: {listing.render}, "
             f"pagination: {'on' if listing.pagination else 'off'}, pages read: {len(walk.pages)})"
         )
+        lines.extend(f"  robots {line}" for line in walk.robots)
         for page in walk.pages:
             lines.append(f"  page {page}")
             for decision in (d for d in walk.decisions if d.found_on == page):

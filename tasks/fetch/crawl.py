@@ -93,6 +93,8 @@ class SiteWalk:
     failures: list[tuple[str, FetchError]] = field(default_factory=list)
     #: what the run's bounds left unread (pages beyond max_pages or max depth), said not dropped
     limits: list[str] = field(default_factory=list)
+    #: how each host's robots.txt was read (for ``sources check``)
+    robots: list[str] = field(default_factory=list)
 
 
 @cache
@@ -241,7 +243,14 @@ class Walker:
                     if action == "frame" and role in ("listing", "page"):
                         next_role = "page"  # a listing's frame is more of the listing
                     queue.append((link.url, next_role, next_depth))
+        walk.robots = self.describe_robots()
         return walk
+
+    def describe_robots(self) -> list[str]:
+        """One line per host whose robots.txt this walker has read."""
+        if self.robots is None:
+            return ["robots.txt not consulted (setting obey_robots_txt is off)"]
+        return [rules.describe(self.robots.user_agent) for rules in self.robots.hosts.values()]
 
     def _refusal(self, url: str) -> FetchError | None:
         refusal = self.policy.refusal(url, resolve=False)

@@ -47,6 +47,15 @@ class HostRules:
             )
         return None
 
+    def describe(self, user_agent: str) -> str:
+        """One line for ``sources check``: how this host's robots.txt was read."""
+        if self.unreachable is not None:
+            return f"{self.robots_url}: unreadable ({self.unreachable.reason.value}): nothing fetched from it"
+        if self.parser is None:
+            return f"{self.robots_url}: none (4xx): everything allowed, no Crawl-delay"
+        delay = self.crawl_delay(user_agent)
+        return f"{self.robots_url}: rules read" + (f"; Crawl-delay {delay:g} s" if delay else "")
+
     def crawl_delay(self, user_agent: str) -> float:
         """Seconds between requests the site asks for (0: it asks for none)."""
         if self.parser is None:

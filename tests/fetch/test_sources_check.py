@@ -53,6 +53,7 @@ def test_sources_check_on_the_demo_publisher_explains_every_link(demo_sources, l
                     and " — " in line)
         assert line.split()[0] == "take" and "file extension .pdf in the path" in line
     assert f"would fetch {len(links)} document URL(s):" in result.output
+    assert "robots.txt: none (4xx): everything allowed, no Crawl-delay" in result.output
     assert not list(tmp_path.rglob("*.db"))  # a dry run stores nothing
 
 
@@ -82,6 +83,7 @@ def test_sources_check_json_says_why_each_link_of_a_site_was_taken_or_left(loopb
     assert why[(f"{COLUMN}202501/t20250110_2.html", index)]["why"] == "the text mentions 预算"
     assert why[("/content/frame_2.html", f"{COLUMN}202501/t20250110_2.html")]["action"] == "frame"
     assert [f["error"] for f in listing["failures"]] == ["robots_disallowed"]
+    assert listing["robots"] == [f"{site.url('/robots.txt')}: rules read; Crawl-delay 0.3 s"]
 
 
 def test_an_unknown_publisher_is_a_one_line_error(demo_sources, loopback):
