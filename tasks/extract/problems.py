@@ -1,8 +1,13 @@
 """What the extractor saw but could not read as data, as findings with page and cell.
 
 Never silent: a table with body rows but no understood header, an amount cell whose text is
-not a number, an empty table without a printed 空表 note. Each becomes an error ``Finding``
-on ``ExtractedDocument.findings`` (the validate stage reports them with its own).
+not a number, an empty table without a printed 空表 note. Each becomes a ``Finding`` on
+``ExtractedDocument.findings`` (the validate stage reports them with its own).
+
+Severity: every one is an error, except an empty table without a note among the tables that
+are not one of the standard tables (e.g. 政府采购): the disclosure rules require the 空表 note
+only of the standard tables, so a blank procurement list is suspicious (a warning), not a
+contradiction that sends a document to review.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from budget_etl.contract import (
     EXTRACT_AMOUNT_NOT_NUMBER,
     EXTRACT_EMPTY_TABLE_WITHOUT_NOTE,
     EXTRACT_HEADER_NOT_UNDERSTOOD,
+    TABLE_TYPES,
 )
 from budget_etl.findings import Finding, Severity
 from tasks.extract.records import CellProblem
@@ -42,9 +48,11 @@ def header_not_understood(
 
 
 def empty_without_note(table: str, title: str, pages: list[int]) -> Finding:
+    table_type = TABLE_TYPES.get(table)
+    required = table_type is not None and table_type.standard
     return Finding(
         check=EXTRACT_EMPTY_TABLE_WITHOUT_NOTE,
-        severity=Severity.ERROR,
+        severity=Severity.ERROR if required else Severity.WARNING,
         message=f"table {title!r} has no records and prints no 空表 note (pages {pages})",
         table=table, pages=list(pages),
     )

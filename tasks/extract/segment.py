@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from budget_etl.contract import OTHER_TABLE
+from budget_etl.vocabulary import load
 from tasks.extract.pages import PageContent, RawTable, TextLine
 from tasks.extract.settings import ExtractSettings
 from tasks.extract.text import compact
@@ -23,6 +25,12 @@ from tasks.extract.titles import TitleMatch, is_marker, match_title
 #: tables that repeat a title per instance (one 绩效目标表 per project): never continuations by title
 _FORMS = ("project_performance", "department_performance")
 _PUNCTUATION_ONLY = re.compile(r"^[“”\"'‘’「」『』]+$")
+@cache
+def _note_prefixes() -> tuple[str, ...]:
+    """注： / 说明： … : lines printed under a table about it (several may follow one another)."""
+    return tuple(load("tables")["note_prefixes"])
+
+
 _PARAGRAPH = re.compile(r"[。；;]|^第.{1,3}部分|^[一二三四五六七八九十]+、")
 #: page-header lines a spreadsheet export may print *inside* the ruled area, above the header
 _CAPTION_META = re.compile(
@@ -124,8 +132,9 @@ class BlockFinder:
             self._pending.context.append(line)
         elif self._current is not None:
             self._current.trailing.append(line)
-            if _PARAGRAPH.search(compact(line.text)):
-                self._current = None
+            text = compact(line.text)
+            if _PARAGRAPH.search(text) and not text.startswith(_note_prefixes()):
+                self._current = None  # prose ends what is printed under a table; its 注 lines do not
         self._prev_line = line
 
     def _peel_captions(self, table: RawTable) -> RawTable:

@@ -308,6 +308,16 @@ def test_an_empty_table_without_a_note_is_reported_and_with_a_note_is_not() -> N
     assert table.records == [] and "本表为空表" in table.empty_note and noted.findings == []
 
 
+def test_an_empty_procurement_list_without_a_note_is_a_warning_not_an_error() -> None:
+    """The 空表 note is required of the standard tables only; a blank 政府采购 list is suspicious."""
+    header = [["序号", "采购项目", "采购品目", "数量", "金额"]]
+    doc = extract(titled("政府采购预算表", header, [],
+                         widths=[50, 150, 150, 60, 80]).render())
+    assert doc.table("government_procurement").records == []
+    (finding,) = [f for f in doc.findings if f.check == EXTRACT_EMPTY_TABLE_WITHOUT_NOTE]
+    assert finding.severity.value == "warning" and finding.table == "government_procurement"
+
+
 def test_new_contract_fields_round_trip_through_the_extract_json() -> None:
     rows = [["201", "一般公共服务支出", "△1", "", ""]]
     doc = extract(titled("2025年单位一般公共预算支出表", rows=rows, caption="编制单位：某某局").render())
