@@ -171,3 +171,51 @@ FUNCTION_CLASSIFIED = (
 )
 ECONOMIC_CLASSIFIED = ("general_budget_basic_expenditure",)
 TWO_SIDED = ("revenue_expenditure_summary", "fiscal_appropriation_summary")
+
+# ---- 部门决算 / 单位决算 final accounts (issue 15) ------------------------------------------------
+#: a recognised document kind that is not a budget: its tables are the 决算 types below. Kept out of
+#: DOCUMENT_KINDS (the budget corpus' kinds) so budget schemas, suites and models are unaffected.
+FINAL_ACCOUNTS_KIND = "final_accounts"
+RECOGNISED_KINDS = (*DOCUMENT_KINDS, FINAL_ACCOUNTS_KIND)
+
+_FINAL_BALANCE = (
+    "opening_balance", "current_revenue", "current_expenditure", "balance_allocation", "closing_balance",
+)
+
+#: 决算 table types by meaning (titles: ``budget_etl/vocabulary/final_accounts.yaml``)
+FINAL_TABLE_TYPES: dict[str, TableType] = {
+    t.slug: t
+    for t in (
+        TableType("revenue_expenditure_final", "收入支出决算总表", ("line_no", "side", "item", "amount"),
+                  ("amount",), standard=True),
+        TableType("revenue_final", "收入决算表",
+                  ("line_no", "code", "name", "total", "fiscal_appropriation", "superior_subsidy",
+                   "business_income", "operating_income", "subordinate_remittance", "other_income"),
+                  ("total", "fiscal_appropriation", "superior_subsidy", "business_income", "operating_income",
+                   "subordinate_remittance", "other_income"), standard=True),
+        TableType("expenditure_final", "支出决算表",
+                  ("line_no", "code", "name", "total", "basic", "project", "remittance_to_superior",
+                   "operating", "subsidy_to_subordinate"),
+                  ("total", "basic", "project", "remittance_to_superior", "operating",
+                   "subsidy_to_subordinate"), standard=True),
+        TableType("fiscal_appropriation_final", "财政拨款收入支出决算总表",
+                  ("line_no", "side", "item", "total", "general_budget", "government_fund", "state_capital"),
+                  ("total", "general_budget", "government_fund", "state_capital"), standard=True),
+        TableType("general_budget_expenditure_final", "一般公共预算财政拨款支出决算表",
+                  ("line_no", "code", "name", "budget_amount", "total", "basic", "project"),
+                  ("budget_amount", "total", "basic", "project"), standard=True),
+        TableType("general_budget_basic_expenditure_final", "一般公共预算财政拨款基本支出决算表",
+                  ("line_no", "code", "name", "total", "personnel", "public_funds"),
+                  ("total", "personnel", "public_funds"), standard=True),
+        TableType("government_fund_final", "政府性基金预算财政拨款收入支出决算表",
+                  ("line_no", "code", "name", *_FINAL_BALANCE, "basic", "project"),
+                  (*_FINAL_BALANCE, "basic", "project"), standard=True),
+        TableType("state_capital_final", "国有资本经营预算财政拨款收入支出决算表",
+                  ("line_no", "code", "name", *_FINAL_BALANCE, "basic", "project"),
+                  (*_FINAL_BALANCE, "basic", "project"), standard=True),
+        TableType("three_public_final", "财政拨款“三公”经费支出决算表",
+                  ("line_no", "item", "budget_amount", "final_amount"), ("budget_amount", "final_amount"),
+                  standard=True),
+    )
+}
+FINAL_STANDARD_TABLES: tuple[str, ...] = tuple(FINAL_TABLE_TYPES)

@@ -292,4 +292,17 @@ def test_real_documents_raise_only_their_true_inconsistencies(stem: str) -> None
 
 def covered_checks() -> set[str]:
     """The document checks these cases plant a defect for (read by test_every_check_has_a_defect_case)."""
-    return {k[0] for case in CASES for k in case.expected} | {dc.BLANK_FIGURE}
+    from tasks.validate.reconcile import (
+        final_accounts as fa,
+    )  # planted in tests/validate/test_final_accounts.py
+
+    return (
+        {k[0] for case in CASES for k in case.expected}
+        | {dc.BLANK_FIGURE}
+        | {
+            fa.ITEMS_SUM,
+            fa.SIDE_TOTAL,
+            fa.BALANCE,
+            fa.ROW_BALANCE,
+        }
+    )

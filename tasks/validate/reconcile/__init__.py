@@ -21,6 +21,7 @@ from tasks.validate.reconcile import (
     cross_table,
     document_checks,
     extraction,
+    final_accounts,
     hierarchy,
     identities,
     narrative,
@@ -82,6 +83,10 @@ CHECKS: tuple[ReconciliationCheck, ...] = (
     ReconciliationCheck((document_checks.LISTED_TABLE_MISSING,), document_checks.check_listed_tables),
     ReconciliationCheck((document_checks.NOTE_ON_FILLED_TABLE,), document_checks.check_note_on_filled_table),
     ReconciliationCheck((document_checks.BLANK_FIGURE,), document_checks.check_blank_figures),
+    ReconciliationCheck((final_accounts.ITEMS_SUM,), final_accounts.check_items_sum),
+    ReconciliationCheck((final_accounts.SIDE_TOTAL,), final_accounts.check_side_total),
+    ReconciliationCheck((final_accounts.BALANCE,), final_accounts.check_balance),
+    ReconciliationCheck((final_accounts.ROW_BALANCE,), final_accounts.check_row_balance),
 )
 
 
