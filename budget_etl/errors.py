@@ -50,7 +50,6 @@ class Reason(StrEnum):
     HOST_NOT_FOUND = "host_not_found"  # DNS says the name does not exist (permanent, not retried)
     ROBOTS_DISALLOWED = "robots_disallowed"  # the site's robots.txt asks crawlers not to fetch the URL
     BROWSER_UNAVAILABLE = "browser_unavailable"  # a render: browser listing, and no Chromium/Playwright here
-    DISCOVERY_LIMIT = "discovery_limit"  # a listing had more pages/depth than one run reads (settings)
     # validate / store
     VALIDATION_ERRORS = "validation_errors"
     DATABASE_UNAVAILABLE = "database_unavailable"
