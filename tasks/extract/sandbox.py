@@ -19,7 +19,6 @@ import multiprocessing
 import os
 import resource
 import signal
-import sys
 import time
 import traceback
 import warnings
@@ -108,10 +107,13 @@ def run_limited(func: Callable[..., T], *args: Any, limits: Limits) -> tuple[T, 
 
 
 def preload_modules() -> list[str]:
-    """What the fork server imports once. Inside a Prefect flow run the child re-imports the
-    parent's main module (``prefect.engine``) to prepare itself; preloading Prefect then saves
-    seconds per document. In the plain CLI Prefect is not loaded and is not preloaded either."""
-    return [*PRELOAD, "prefect"] if "prefect" in sys.modules else list(PRELOAD)
+    """What the fork server imports once: the extractor only.
+
+    Not Prefect, even inside a flow run: its import adds hundreds of MiB of address space (and
+    threads) to every child, which the ``RLIMIT_AS`` budget would then pay for — children
+    segfaulted on stack growth under a 512 MiB budget when it was preloaded.
+    """
+    return list(PRELOAD)
 
 
 def _wait(receiver: Connection, child: Any, started: float, limits: Limits) -> Any:
@@ -148,6 +150,15 @@ def _died(exitcode: int | None, wall: float, limits: Limits) -> ExtractError:
         return LimitExceeded(
             Reason.RESOURCE_LIMIT,
             "the extraction process was killed (out of memory or CPU time)",
+            exitcode=exitcode, limit_mb=limits.memory_mb, wall_s=round(wall, 3),
+        )
+    if exitcode in (-signal.SIGSEGV, -signal.SIGBUS, -signal.SIGABRT):
+        # under RLIMIT_AS a native library (OpenCV, ONNX runtime, zlib …) that cannot allocate
+        # often crashes instead of raising: said as what it most likely is, with the signal
+        return LimitExceeded(
+            Reason.RESOURCE_LIMIT,
+            f"the extraction process crashed (signal {-exitcode}), most likely a native library "
+            f"that could not allocate within the {limits.memory_mb} MiB memory budget",
             exitcode=exitcode, limit_mb=limits.memory_mb, wall_s=round(wall, 3),
         )
     if exitcode == -signal.SIGXCPU:

@@ -189,3 +189,10 @@ def truncate(data: bytes, seed: int) -> bytes:
     """Cut at a random point, then re-append ``%%EOF`` so the truncation check alone cannot catch it."""
     at = random.Random(seed).randrange(len(data) // 4, len(data))
     return data[:at] + b"\n%%EOF\n"
+
+
+def die_by_signal(signum: int) -> None:
+    """Run in the sandbox's child: end the way a crashing native library does."""
+    import os
+
+    os.kill(os.getpid(), signum)

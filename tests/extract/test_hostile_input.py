@@ -9,6 +9,7 @@ here are test-sized (256 MiB, a few seconds) so the whole file runs in well unde
 from __future__ import annotations
 
 import io
+import signal
 import time
 from functools import cache
 
@@ -20,7 +21,7 @@ from budget_etl.errors import ExtractError, Reason
 from budget_etl.findings import has_errors
 from tasks.extract import integrity
 from tasks.extract.guarded import extract_guarded
-from tasks.extract.sandbox import Limits
+from tasks.extract.sandbox import Limits, run_limited
 from tasks.validate.task import validate_tables
 from tests.extract import hostile, pdfs
 
@@ -101,7 +102,7 @@ def test_the_worker_lives_on_after_a_bomb_and_extracts_the_next_document() -> No
     "build", [hostile.dense_rulings, hostile.xobject_fanout], ids=["50k rectangles", "XObject fan-out"]
 )
 def test_time_bombs_are_stopped_at_the_deadline(build) -> None:
-    limits = Limits(memory_mb=512, timeout_s=2.0)
+    limits = Limits(memory_mb=2048, timeout_s=2.0)  # room for OCR's native libraries: time is tested
 
     error, wall = failure(build(), limits)
 
@@ -242,3 +243,16 @@ def test_tables_without_department_or_year_are_an_error_finding() -> None:
 
     assert [f.check for f in found] == [integrity.IDENTITY_MISSING]
     assert found[0].field == "department,budget year"
+
+
+@pytest.mark.parametrize(
+    ("signum", "reason"),
+    [(signal.SIGSEGV, Reason.RESOURCE_LIMIT), (signal.SIGKILL, Reason.RESOURCE_LIMIT),
+     (signal.SIGTERM, Reason.UNEXPECTED_ERROR)],
+)
+def test_a_child_killed_by_a_signal_is_a_clear_reason_and_the_caller_lives(signum, reason) -> None:
+    with pytest.raises(ExtractError) as caught:
+        run_limited(hostile.die_by_signal, signum, limits=LIMITS)
+
+    assert caught.value.reason is reason
+    assert caught.value.evidence["exitcode"] == -signum
