@@ -26,6 +26,27 @@ def host_of(url: str) -> str:
     return urlsplit(url).netloc.lower() or "unknown-host"
 
 
+#: host → seconds between requests its robots.txt asks for (``Crawl-delay``), learnt by discovery;
+#: process-wide so the fetch tasks that follow a publisher's discovery keep to it too
+_crawl_delays: dict[str, float] = {}
+_crawl_delays_lock = threading.Lock()
+
+
+def ask_for_delay(host: str, seconds: float) -> None:
+    """A host asked for ``seconds`` between requests (robots.txt): every throttle here keeps to it."""
+    if seconds <= 0:
+        return
+    with _crawl_delays_lock:
+        _crawl_delays[host.lower()] = max(seconds, _crawl_delays.get(host.lower(), 0.0))
+
+
+def host_rate(settings: Settings, host: str) -> float:
+    """Requests per second allowed to ``host``: the setting, or slower if the host asked for it."""
+    delay = _crawl_delays.get(host.lower())
+    rate = settings.per_host_requests_per_s
+    return min(rate, 1.0 / delay) if delay else rate
+
+
 def limit_names(host: str) -> tuple[str, str]:
     """(concurrency limit, rate limit) names for a host, safe for Prefect's name rules."""
     safe = re.sub(r"[^a-z0-9.-]+", "-", host.lower()).strip("-") or "unknown-host"
@@ -53,7 +74,7 @@ class LocalHostThrottle:
             yield
 
     def _wait_for_turn(self, host: str) -> None:
-        spacing = 1.0 / self._settings.per_host_requests_per_s
+        spacing = 1.0 / host_rate(self._settings, host)
         with self._lock:
             now = time.monotonic()
             start = max(now, self._next_start.get(host, now))
@@ -66,7 +87,7 @@ class PrefectHostThrottle:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._ready: set[str] = set()
+        self._ready: set[tuple[str, float]] = set()  # (host, rate) the limits were last set to
         self._lock = threading.Lock()
         self._fallback = LocalHostThrottle(settings)
 
@@ -77,13 +98,14 @@ class PrefectHostThrottle:
         race to create the same limit and all but one would fail.
         """
         names = limit_names(host)
+        rate = host_rate(self._settings, host)
         with self._lock:
-            if host not in self._ready:
-                self._upsert(*names)
-                self._ready.add(host)
+            if (host, rate) not in self._ready:  # a Crawl-delay learnt since: the limit slows down
+                self._upsert(*names, rate=rate)
+                self._ready.add((host, rate))
         return names
 
-    def _upsert(self, concurrency_name: str, rate_name: str) -> None:
+    def _upsert(self, concurrency_name: str, rate_name: str, *, rate: float | None = None) -> None:
         from prefect.client.orchestration import get_client
 
         with get_client(sync_client=True) as client:
@@ -91,7 +113,7 @@ class PrefectHostThrottle:
                 concurrency_name, self._settings.per_host_concurrency
             )
             client.upsert_global_concurrency_limit_by_name(
-                rate_name, 1, slot_decay_per_second=self._settings.per_host_requests_per_s
+                rate_name, 1, slot_decay_per_second=rate or self._settings.per_host_requests_per_s
             )
 
     @contextmanager

@@ -13,6 +13,7 @@ from tasks.fetch.crawl import PageSource, SiteWalk, Walker
 from tasks.fetch.fetcher import Attempt, Fetcher
 from tasks.fetch.pages import HttpPages, Throttle
 from tasks.fetch.policy import HostPolicy
+from tasks.fetch.politeness import ask_for_delay, host_of
 from tasks.fetch.robots import Robots
 from tasks.fetch.sources import Publisher
 
@@ -49,4 +50,8 @@ def walk_publisher(
                     stack.callback(browser.close)
                 pages = browser
             walks.append(Walker(pages, policy, settings, robots, clock=clock).walk(listing))
+    if robots is not None:  # the attachment fetches that follow keep to each host's Crawl-delay too
+        for where, rules in robots.hosts.items():
+            delay = min(rules.crawl_delay(settings.user_agent), settings.discovery_max_crawl_delay_s)
+            ask_for_delay(host_of(where), delay)
     return walks

@@ -21,6 +21,7 @@ from budget_etl.settings import Settings
 from storage.raw_store import RawStore
 from tasks.fetch.fetcher import Fetcher
 from tasks.fetch.intake import discover_publisher, fetch_into_store
+from tasks.fetch.politeness import LocalHostThrottle
 from tasks.fetch.sources import Listing, Publisher
 from tests.fetch.conftest import make_pdf
 from tests.fetch.site_server import Page, SiteServer, gbk_disposition, html
@@ -235,6 +236,20 @@ def test_each_attachment_is_fetched_once_and_a_repost_is_one_file_with_two_urls(
         (site.url("/attach/repost/2025bmys.pdf"), "2025年部门预算（转载）"),
     ]
     assert lineage[1]["found_on"] == site.url(f"{COLUMN}202501/t20250120_5.html")
+
+
+def test_attachment_fetches_after_discovery_keep_the_crawl_delay_too(site, settings, repository, tmp_path):
+    fast = settings.model_copy(update={"per_host_requests_per_s": 50.0})  # the setting alone: 20 ms apart
+    found = discover(site, fast, repository)
+    throttle = LocalHostThrottle(fast)
+    with Fetcher(fast) as fetcher:
+        for document in found.documents:
+            fetch_into_store(document.url, fetcher=fetcher, repository=repository,
+                             raw_store=RawStore(str(tmp_path / "raw")), throttle=throttle)
+
+    times = [at for path, at in site.log if path in ATTACHMENTS]
+    assert len(times) == len(ATTACHMENTS)
+    assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= CRAWL_DELAY - 0.02
 
 
 @pytest.mark.parametrize(
