@@ -39,7 +39,16 @@ TRUE_FINDINGS: dict[str, list[Key]] = {
     ],
     # p24: 24,169.74 (+2,214.39) → 10.09 %, printed 10.06 %;
     # p28: 住房公积金 1,442.74 (+368.97) → 34.36 %, printed 34.38 %
-    "js-jcy-2019": [(dc.CHANGE_PERCENT, None, (24,)), (dc.CHANGE_PERCENT, None, (28,))],
+    # p26: 项目支出 4,335.3 (−1,237.7) → 22.21 %, printed 13.22 % (the 基本支出 sentence's figure)
+    "js-jcy-2019": [
+        (dc.CHANGE_PERCENT, None, (24,)),
+        (dc.CHANGE_PERCENT, None, (26,)),
+        (dc.CHANGE_PERCENT, None, (28,)),
+    ],
+    # p22: 机关运行经费 6,032.55 (+3,401.59) → 129.29 %, printed 129.97 %
+    "js-jcy-2017": [(dc.CHANGE_PERCENT, None, (22,))],
+    # p21: 单位预留机动经费 1,685.72 (+1,557.29) → 1,212.56 %, printed 1,312.56 %
+    "js-rd-2018": [(dc.CHANGE_PERCENT, None, (21,))],
     # p8: 行政运行 6,106.99 (+101.48) → 1.69 %, printed 1.66 %
     "js-swb-2017-narrative": [(dc.CHANGE_PERCENT, None, (8,))],
     # p31: "本部门2024年无“三公”经费和机关运行经费预算，故本表为空表" printed under a 三公 row of figures
@@ -218,6 +227,14 @@ def test_the_same_comparison_stated_truthfully_adds_nothing() -> None:
         added(RD19, append_sentence("会议费预算数为1469.73万元，决算数为1300.12万元，决算数小于预算数。"))
         == []
     )
+
+
+def test_a_completion_rate_is_the_final_over_the_budget() -> None:
+    """决算 说明 wording; a rate cut (not rounded) at its places is what publishers print: 95.457 → 95.45."""
+    truthful = "城乡社区支出年初预算为10210.34万元，支出决算为9746.50万元，完成年初预算的95.45%。"
+    assert added(RD19, append_sentence(truthful)) == []
+    found = added(RD19, append_sentence(truthful.replace("95.45%", "85.45%")))
+    assert [key(f) for f in found] == [(dc.COMPLETION_PERCENT, None, (19,))]
 
 
 def test_a_new_item_stated_as_增加_its_whole_amount_has_no_percentage_to_check() -> None:

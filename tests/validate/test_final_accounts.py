@@ -158,3 +158,31 @@ def test_a_budget_is_not_read_with_the_final_accounts_identities() -> None:
     doc.document.kind = "budget_disclosure"
     with_line("revenue", "总计", "1.00")(doc)
     assert [f for f in fa.check_side_total(doc, None) if f] == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("stem", PUBLISHED)
+def test_the_published_final_accounts_text_raises_no_document_finding(stem: str) -> None:
+    """Their 说明 state 完成年初预算的P% and 与2023年度相比增加…增长P% many times: all agree (read on the
+    pages with pdfplumber's text, the extractor ends 决算 files with ``final_accounts`` for now)."""
+    from budget_etl.document import NarrativeBlock
+    from tasks.extract.text import clean_cjk_digits
+    from tasks.validate.reconcile import document_checks as dc
+    from tasks.validate.settings import ValidateSettings
+
+    blocks = [
+        NarrativeBlock(n, clean_cjk_digits("\n".join(lines))) for n, lines in enumerate(page_lines(stem), 1)
+    ]
+    meta = DocumentMeta(FINAL_ACCOUNTS_KIND, None, None, 2024, "万元", len(blocks), "0" * 64)
+    doc = ExtractedDocument(meta, [], blocks)
+    settings = ValidateSettings()
+    checks = [
+        dc.check_placeholders,
+        dc.check_heading_years,
+        dc.check_as_of_years,
+        dc.check_change_direction,
+        dc.check_change_percent,
+        dc.check_comparison_words,
+        dc.check_completion_percent,
+    ]
+    assert [f.message for check in checks for f in check(doc, settings)] == []
+    assert len(list(dc.stated_changes(doc))) >= 2

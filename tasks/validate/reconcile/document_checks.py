@@ -34,13 +34,22 @@ AS_OF_YEAR = "document.as_of_year"
 CHANGE_DIRECTION = "document.change_direction"
 CHANGE_PERCENT = "document.change_percent"
 COMPARISON_WORD = "document.comparison_word"
+COMPLETION_PERCENT = "document.completion_percent"
 LISTED_TABLE_MISSING = "document.listed_table_missing"
 NOTE_ON_FILLED_TABLE = "document.note_on_filled_table"
 BLANK_FIGURE = "document.blank_figure"
 
 CHECK_NAMES = (
-    PLACEHOLDER, HEADING_YEAR, AS_OF_YEAR, CHANGE_DIRECTION, CHANGE_PERCENT, COMPARISON_WORD,
-    LISTED_TABLE_MISSING, NOTE_ON_FILLED_TABLE, BLANK_FIGURE,
+    PLACEHOLDER,
+    HEADING_YEAR,
+    AS_OF_YEAR,
+    CHANGE_DIRECTION,
+    CHANGE_PERCENT,
+    COMPARISON_WORD,
+    COMPLETION_PERCENT,
+    LISTED_TABLE_MISSING,
+    NOTE_ON_FILLED_TABLE,
+    BLANK_FIGURE,
 )
 
 _NUMBER = r"(\d(?:[\d,，]*\d)?(?:[.．]\d+)?)"
@@ -103,6 +112,15 @@ def sentences(doc: ExtractedDocument) -> Iterator[tuple[int, str]]:
         carry, carry_page = parts[-1], page
     if carry.strip():
         yield carry_page, carry
+
+
+def sentences_in_context(doc: ExtractedDocument) -> Iterator[tuple[int, str, str]]:
+    """(page, sentence, the sentence before it): a 决算 说明 states a figure in one sentence and
+    compares it in the next (``总计9859.38万元。与2023年度相比，总计增加…`` / ``…决算数小于预算数的原因``)."""
+    previous = ""
+    for page, sentence in sentences(doc):
+        yield page, sentence, previous
+        previous = sentence
 
 
 # ---- placeholders ------------------------------------------------------------------------------
@@ -201,7 +219,7 @@ def check_as_of_years(doc: ExtractedDocument, settings: ValidateSettings) -> lis
                 Finding(
                     check=AS_OF_YEAR,
                     severity=Severity.ERROR,
-                    message=f"{sentence[match.start():match.start() + 30]!r}: a {year}年 document states "
+                    message=f"{sentence[match.start() : match.start() + 30]!r}: a {year}年 document states "
                     f"a date in {stated}年 (expected {sorted(allowed)})",
                     expected=sorted(allowed),
                     actual=stated,
@@ -228,7 +246,9 @@ def change_pattern() -> re.Pattern[str]:
     v = vocabulary()
     change = "|".join(sorted(v["increase_words"] + v["decrease_words"], key=len, reverse=True))
     return re.compile(
-        _NUMBER + r"\s*(亿|万)?元[，,]?\s*(?:与|比|较)[^，,。0-9]{0,12}?(?:相比)?[，,]?[^，,。0-9]{0,10}?"
+        _NUMBER
+        + r"\s*(亿|万)?元[，,]?\s*(?:与|比|较)(?:(?:19|20)\d{2}年度?)?[^，,。0-9]{0,12}?(?:相比)?[，,]?"
+        r"[^，,。0-9]{0,14}?"
         rf"({change})了?\s*{_NUMBER}\s*(亿|万)?元[，,]\s*({change})了?\s*{_NUMBER}\s*[%％]"
     )
 
@@ -249,10 +269,12 @@ def stated_changes(doc: ExtractedDocument) -> Iterator[StatedChange]:
     """``A万元，与上年相比增加B万元，增长P%`` sentences, read whole (a unit switch or an undecided
     ``增加（减少）`` is not read)."""
     undecided = re.compile(vocabulary()["undecided"])
-    for page, sentence in sentences(doc):
+    for page, sentence, previous in sentences_in_context(doc):
+        if re.match(r"\s*(?:与|比|较)", sentence) and previous:
+            sentence = previous + "，" + sentence  # the figure is the previous sentence's last
         if undecided.search(sentence):
             continue
-        for m in change_pattern().finditer(sentence.replace(" ", "")):
+        for m in change_pattern().finditer(sentence):  # spaces kept: "40 24万元" is no figure
             current, change, percent = number(m.group(1)), number(m.group(4)), number(m.group(7))
             if current is None or change is None or percent is None or m.group(2) != m.group(5):
                 continue
@@ -340,13 +362,16 @@ def check_comparison_words(doc: ExtractedDocument, settings: ValidateSettings) -
     """``决算数大于预算数`` against the 决算数 and 预算数 the same sentence states."""
     v = vocabulary()
     findings = []
-    for page, sentence in sentences(doc):
+    for page, sentence, previous in sentences_in_context(doc):
         text = sentence.replace(" ", "")
         for m in comparison_pattern().finditer(text):
             left, right = term_of(m.group(1)), term_of(m.group(3))
             if left is None or right is None or left == right:
                 continue
-            a, b = figure_of(text[: m.start()], left), figure_of(text[: m.start()], right)
+            before = text[: m.start()]
+            if figure_of(before, left) is None and figure_of(before, right) is None:
+                before = previous.replace(" ", "")  # the figures were stated in the sentence before
+            a, b = figure_of(before, left), figure_of(before, right)
             if a is None or b is None:
                 continue
             verb = m.group(2)
@@ -361,6 +386,39 @@ def check_comparison_words(doc: ExtractedDocument, settings: ValidateSettings) -
                     f"but states {m.group(1)} {a} and {m.group(3)} {b}",
                     expected=f"{a} {'>' if a > b else '<' if a < b else '='} {b}",
                     actual=m.group(0),
+                    pages=[page],
+                )
+            )
+    return findings
+
+
+_COMPLETION = re.compile(
+    rf"预算(?:数)?为{_NUMBER}\s*(亿|万)?元[，,]\s*(?:支出)?决算(?:数)?为{_NUMBER}\s*(亿|万)?元[，,]\s*"
+    rf"完成[^，,。0-9]{{0,8}}?的{_NUMBER}\s*[%％]"
+)
+
+
+def check_completion_percent(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    """``年初预算为A万元，支出决算为B万元，完成年初预算的P%``: P is B / A (rounded or cut at its places)."""
+    findings = []
+    for page, sentence in sentences(doc):
+        for m in _COMPLETION.finditer(sentence.replace(" ", "")):
+            budget, final, percent = number(m.group(1)), number(m.group(3)), number(m.group(5))
+            if budget is None or final is None or percent is None or budget == 0 or m.group(2) != m.group(4):
+                continue
+            places = len(m.group(5).split(".")[1]) if "." in m.group(5) else 0
+            computed = final / budget * 100
+            slack = Decimal(1) / Decimal(10) ** places + Decimal("0.01") / budget * 100 * (1 + computed / 100)
+            if abs(computed - percent) <= slack:
+                continue
+            findings.append(
+                Finding(
+                    check=COMPLETION_PERCENT,
+                    severity=Severity.ERROR,
+                    message=f"{m.group(0)!r}: {final} of {budget} is {computed.quantize(Decimal('0.01'))}%, "
+                    f"not the stated {percent}%",
+                    expected=computed.quantize(Decimal("0.01")),
+                    actual=percent,
                     pages=[page],
                 )
             )
