@@ -315,7 +315,7 @@ def covered_checks() -> set[str]:
 
     return (
         {k[0] for case in CASES for k in case.expected}
-        | {dc.BLANK_FIGURE}
+        | {dc.BLANK_FIGURE, dc.COMPLETION_PERCENT}
         | {
             fa.ITEMS_SUM,
             fa.SIDE_TOTAL,
