@@ -1,0 +1,387 @@
+"""OCR of an image-only PDF page: render, deskew, find the ruled grid, recognise text per cell.
+
+The page is rendered with pypdfium2 and read with the red channel as grey (a red seal — 公章 —
+then prints nearly white and stops hiding the figures under it). A small rotation is measured
+from the long horizontal rulings and undone. The grid comes from the rulings (OpenCV
+morphology: horizontal and vertical strokes longer than a character); two grid slots with no
+ruling between them are one merged cell. Text is recognised once per page (RapidOCR, PP-OCR
+Chinese models shipped in its wheel) and each recognised box is placed in the cell that holds
+its centre; a box straddling a ruling is split at it. What is outside the grids becomes text
+lines. Coordinates are PDF points, so lineage bboxes mean the same as on the text-layer path.
+
+Every cell keeps the lowest confidence of its boxes; a figure read with less than
+``min_amount_confidence`` becomes an ``extract.ocr_low_confidence`` finding (page, bbox, text,
+confidence) — the value is still handed on, never silently trusted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from budget_etl.contract import EXTRACT_OCR_LOW_CONFIDENCE
+from budget_etl.findings import Finding, Severity
+from budget_etl.vocabulary import load
+from tasks.extract.pages import Cell, PageContent, TextLine, build_grid
+from tasks.extract.settings import ExtractSettings
+
+_NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
+
+
+class OcrSettings(BaseSettings):
+    """Tunables of the OCR reader (env ``BUDGET_ETL_OCR_*``)."""
+
+    model_config = SettingsConfigDict(env_prefix="BUDGET_ETL_OCR_")
+
+    #: render scale (1.0 = 72 dpi); 3.0 keeps the 、 of 一、… (2.0 loses a third of them)
+    scale: float = Field(3.0, ge=1.0, le=4.0)
+    #: a figure read with less confidence than this is reported
+    min_amount_confidence: float = Field(0.9, ge=0.0, le=1.0)
+    #: rotations larger than this are not undone (a page set sideways is another problem)
+    max_skew_degrees: float = Field(3.0, ge=0.0, le=10.0)
+    #: onnxruntime threads (the machine is shared)
+    threads: int = Field(2, ge=1, le=64)
+
+
+@dataclass
+class _Box:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    score: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class _Slot:
+    bbox: tuple[float, float, float, float]
+    boxes: list[_Box] = field(default_factory=list)
+
+
+_ENGINES: dict[int, Any] = {}
+
+
+def engine(threads: int) -> Any:
+    """One RapidOCR engine per process (loading the models takes a second)."""
+    if threads not in _ENGINES:
+        from rapidocr_onnxruntime import RapidOCR
+
+        _ENGINES[threads] = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
+    return _ENGINES[threads]
+
+
+class PageOcr:
+    """Reads pages of one PDF by OCR."""
+
+    def __init__(self, data: bytes, settings: ExtractSettings, ocr: OcrSettings | None = None) -> None:
+        self.pdf = pdfium.PdfDocument(data)
+        self.settings = settings
+        self.ocr = ocr or OcrSettings()
+        vocabulary = load("ocr")
+        self.confusables: dict[str, str] = vocabulary.get("confusables", {})
+
+    def read(self, page_number: int) -> tuple[PageContent, list[Finding]]:
+        page = self.pdf[page_number - 1]
+        try:
+            width = page.get_width()
+            image = np.asarray(page.render(scale=self.ocr.scale).to_pil().convert("RGB"))
+        finally:
+            page.close()
+        return self.read_image(image, page_number, width)
+
+    def read_image(
+        self, image: np.ndarray, page_number: int, width: float
+    ) -> tuple[PageContent, list[Finding]]:
+        scale = image.shape[1] / width
+        grey = image[:, :, 0]  # red channel: black ink stays dark, a red seal turns light
+        grey = deskew(grey, self.ocr.max_skew_degrees)
+        binary = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+        horizontal, vertical = rulings(binary)
+        rgb = cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB)
+        boxes = self.recognise(rgb, scale)
+        lines_mask = cv2.bitwise_or(horizontal, vertical)
+        ink = cv2.subtract(binary, lines_mask)
+        clean = rgb.copy()  # the rulings erased: a cell's crop holds its text only
+        clean[lines_mask > 0] = 255
+        content = PageContent(number=page_number, width=width)
+        findings: list[Finding] = []
+        used: set[int] = set()
+        for grid in find_grids(horizontal, vertical):
+            x0, top, x1, bottom = (v / scale for v in grid)
+            inside = [i for i, b in enumerate(boxes)
+                      if i not in used and x0 <= b.cx <= x1 and top <= b.cy <= bottom]
+            used.update(inside)
+            cells = grid_cells(grid, horizontal, vertical)
+            slots = self.read_cells(clean, ink, cells, [boxes[i] for i in inside], scale)
+            table_cells = [Cell(text=cell_text(s.boxes), bbox=s.bbox) for s in slots]
+            content.tables.append(build_grid(table_cells, page_number, (x0, top, x1, bottom)))
+            for slot, cell in zip(slots, table_cells, strict=True):
+                findings += self.low_confidence(slot, cell, page_number)
+        content.lines = text_lines([b for i, b in enumerate(boxes) if i not in used], page_number)
+        content.char_count = sum(len(b.text) for b in boxes)
+        return content, findings
+
+    def read_cells(self, rgb: np.ndarray, ink: np.ndarray, cells: list[tuple[int, int, int, int]],
+                   boxes: list[_Box], scale: float) -> list[_Slot]:
+        """Each cell's text: the page-level boxes whose centre (after a cut at the rulings) it holds.
+
+        A cell with ink but no detected box (the detector misses a lone digit beside a ruling)
+        is recognised on its own, so a printed 序号 or figure is never dropped silently.
+        """
+        slots: list[_Slot] = []
+        crops: list[np.ndarray] = []
+        owners: list[tuple[_Slot, float, float]] = []
+        pad = 3
+        for cx0, ctop, cx1, cbottom in cells:
+            slot = _Slot(bbox=(cx0 / scale, ctop / scale, cx1 / scale, cbottom / scale))
+            slots.append(slot)
+            ix0, itop, ix1, ibottom = cx0 + pad, ctop + pad, cx1 - pad, cbottom - pad
+            if ix1 - ix0 < 4 or ibottom - itop < 4:
+                continue
+            for box in boxes:
+                for part in split_at_rulings(box, slots_of_row(cells, box, scale)):
+                    if _inside(part, slot.bbox):
+                        slot.boxes.append(part)
+            if slot.boxes:
+                continue
+            ys, xs = np.nonzero(ink[itop:ibottom, ix0:ix1])
+            if len(xs) <= 12:  # speckle, not a character
+                continue
+            left, right = max(ix0, ix0 + int(xs.min()) - 4), min(ix1, ix0 + int(xs.max()) + 5)
+            t, b = max(itop, itop + int(ys.min()) - 3), min(ibottom, itop + int(ys.max()) + 4)
+            crop = rgb[t:b, left:right]
+            crops.append(cv2.copyMakeBorder(crop, 6, 6, 8, 8, cv2.BORDER_CONSTANT, value=(255, 255, 255)))
+            owners.append((slot, t / scale, b / scale))
+        if crops:
+            results, _ = engine(self.ocr.threads).text_rec(crops)
+            for (slot, t, b), (text, score) in zip(owners, results, strict=True):
+                text = self.normalise(text)
+                if text:
+                    slot.boxes.append(_Box(text, slot.bbox[0], t, slot.bbox[2], b, float(score)))
+        return slots
+
+    def recognise(self, rgb: np.ndarray, scale: float) -> list[_Box]:
+        result, _ = engine(self.ocr.threads)(rgb, use_cls=False)
+        boxes = []
+        for points, text, score in result or []:
+            xs = [p[0] for p in points]
+            ys = [p[1] for p in points]
+            boxes.append(_Box(text=self.normalise(text), x0=min(xs) / scale, top=min(ys) / scale,
+                              x1=max(xs) / scale, bottom=max(ys) / scale, score=float(score)))
+        return boxes
+
+    def normalise(self, text: str) -> str:
+        for wrong, right in self.confusables.items():
+            text = text.replace(wrong, right)
+        return text.strip()
+
+    def low_confidence(self, slot: _Slot, cell: Cell, page_number: int) -> list[Finding]:
+        if not slot.boxes or not _NUMBER.match(cell.text.replace("\n", "").replace(" ", "")):
+            return []
+        confidence = min(b.score for b in slot.boxes)
+        if confidence >= self.ocr.min_amount_confidence:
+            return []
+        bbox = [round(v, 1) for v in cell.bbox]
+        return [Finding(
+            check=EXTRACT_OCR_LOW_CONFIDENCE, severity=Severity.ERROR,
+            message=(f"OCR read {cell.text!r} with confidence {confidence:.2f} "
+                     f"(< {self.ocr.min_amount_confidence}) on page {page_number}, cell bbox {bbox}"),
+            actual=cell.text, expected=round(confidence, 3), pages=[page_number],
+        )]
+
+
+def deskew(grey: np.ndarray, max_degrees: float) -> np.ndarray:
+    """Undo a small rotation measured from the long near-horizontal strokes (table rulings)."""
+    binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    width = grey.shape[1]
+    lines = cv2.HoughLinesP(binary, 1, np.pi / 1800, threshold=200, minLineLength=width // 4, maxLineGap=10)
+    if lines is None:
+        return grey
+    angles = [math.degrees(math.atan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines.reshape(-1, 4).tolist()]
+    angles = [a for a in angles if abs(a) <= max_degrees]
+    if not angles:
+        return grey
+    angle = float(np.median(angles))
+    if abs(angle) < 0.05:
+        return grey
+    h, w = grey.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(grey, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def rulings(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical strokes much longer than a character's."""
+    h, w = binary.shape
+    long_h = cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 30), 1))
+    long_v = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 70)))
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, long_h)
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, long_v)
+    # a slightly broken or thick ruling is one stroke
+    horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3)))
+    vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 5)))
+    return horizontal, vertical
+
+
+def find_grids(horizontal: np.ndarray, vertical: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes (pixels) of connected ruling networks big enough to be a table."""
+    mask = cv2.bitwise_or(horizontal, vertical)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    h, w = mask.shape
+    grids = []
+    for i in range(1, count):
+        x, y, bw, bh, _ = stats[i]
+        if bw > w * 0.2 and bh > h * 0.02 and vertical[y:y + bh, x:x + bw].any():
+            grids.append((int(x), int(y), int(x + bw), int(y + bh)))
+    return sorted(grids, key=lambda g: g[1])
+
+
+def _positions(profile: np.ndarray, minimum: float) -> list[int]:
+    """Centres of runs where a projection profile is at least ``minimum``."""
+    out: list[int] = []
+    start = None
+    for i, value in enumerate([*profile.tolist(), 0]):
+        if value >= minimum and start is None:
+            start = i
+        elif value < minimum and start is not None:
+            out.append((start + i - 1) // 2)
+            start = None
+    return out
+
+
+def grid_cells(grid: tuple[int, int, int, int], horizontal: np.ndarray,
+               vertical: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """The grid's cells (pixels): slots between rulings, merged where no ruling separates them."""
+    x0, y0, x1, y1 = grid
+    hs = horizontal[y0:y1, x0:x1] > 0
+    vs = vertical[y0:y1, x0:x1] > 0
+    ys = _positions(hs.sum(axis=1), 15)
+    xs = _positions(vs.sum(axis=0), 12)
+    ys = sorted({0, *ys, y1 - y0 - 1})
+    xs = sorted({0, *xs, x1 - x0 - 1})
+    ys = [y for i, y in enumerate(ys) if i == 0 or y - ys[i - 1] > 6]
+    xs = [x for i, x in enumerate(xs) if i == 0 or x - xs[i - 1] > 6]
+    rows, cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(rows * cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def ruled(mask: np.ndarray, along: slice, at: int, axis: int) -> bool:
+        band = mask[along, max(0, at - 3):at + 4] if axis == 1 else mask[max(0, at - 3):at + 4, along]
+        covered = band.any(axis=axis)
+        return covered.size > 0 and covered.mean() > 0.6
+
+    for r in range(rows):
+        inner_y = slice(ys[r] + 3, max(ys[r] + 4, ys[r + 1] - 3))
+        for c in range(cols - 1):
+            if not ruled(vs, inner_y, xs[c + 1], 1):
+                parent[find(r * cols + c + 1)] = find(r * cols + c)
+    for c in range(cols):
+        inner_x = slice(xs[c] + 3, max(xs[c] + 4, xs[c + 1] - 3))
+        for r in range(rows - 1):
+            if not ruled(hs, inner_x, ys[r + 1], 0):
+                parent[find((r + 1) * cols + c)] = find(r * cols + c)
+    groups: dict[int, list[int]] = {}
+    for i in range(rows * cols):
+        groups.setdefault(find(i), []).append(i)
+    cells = []
+    for members in groups.values():
+        rs = [i // cols for i in members]
+        cs = [i % cols for i in members]
+        cells.append((x0 + xs[min(cs)], y0 + ys[min(rs)], x0 + xs[max(cs) + 1], y0 + ys[max(rs) + 1]))
+    return cells
+
+
+def _advance(ch: str) -> float:
+    """A character's printed width in em: CJK full width, digits / latin / ASCII punctuation half."""
+    return 0.5 if ord(ch) < 0x2E80 else 1.0
+
+
+def slots_of_row(cells: list[tuple[int, int, int, int]], box: _Box, scale: float) -> list[_Slot]:
+    """The cells (as slots, points) a box's centre line runs through."""
+    cy, x0, x1 = box.cy * scale, box.x0 * scale, box.x1 * scale
+    return [_Slot(bbox=(c[0] / scale, c[1] / scale, c[2] / scale, c[3] / scale)) for c in cells
+            if c[1] <= cy <= c[3] and c[0] < x1 and x0 < c[2]]
+
+
+def split_at_rulings(box: _Box, slots: list[_Slot]) -> list[_Box]:
+    """A recognised box that runs over a cell border is cut there (by the characters' widths)."""
+    row = [s for s in slots if s.bbox[1] <= box.cy <= s.bbox[3] and s.bbox[0] < box.x1 and box.x0 < s.bbox[2]]
+    if len(row) <= 1 or len(box.text) <= 1:
+        return [box]
+    widths = [_advance(ch) for ch in box.text]
+    unit = (box.x1 - box.x0) / sum(widths)
+    edges = [box.x0]
+    for w in widths:
+        edges.append(edges[-1] + w * unit)
+    parts: list[_Box] = []
+    for slot in sorted(row, key=lambda s: s.bbox[0]):
+        left, right = slot.bbox[0], slot.bbox[2]
+        chars = [i for i in range(len(widths)) if left <= (edges[i] + edges[i + 1]) / 2 < right]
+        if chars:
+            a, b = chars[0], chars[-1] + 1
+            parts.append(_Box(box.text[a:b], edges[a], box.top, edges[b], box.bottom, box.score))
+    return parts or [box]
+
+
+def _inside(box: _Box, bbox: tuple[float, float, float, float]) -> bool:
+    return bbox[0] <= box.cx <= bbox[2] and bbox[1] <= box.cy <= bbox[3]
+
+
+def _line_groups(boxes: list[_Box]) -> list[list[_Box]]:
+    groups: list[list[_Box]] = []
+    for box in sorted(boxes, key=lambda b: (b.cy, b.x0)):
+        if groups:
+            last = groups[-1]
+            height = max(b.bottom - b.top for b in last)
+            if abs(box.cy - sum(b.cy for b in last) / len(last)) <= 0.5 * height:
+                last.append(box)
+                continue
+        groups.append([box])
+    return [sorted(g, key=lambda b: b.x0) for g in groups]
+
+
+def cell_text(boxes: list[_Box]) -> str:
+    """A cell's boxes as its printed lines, top to bottom."""
+    return "\n".join(" ".join(b.text for b in line) for line in _line_groups(boxes))
+
+
+def text_lines(boxes: list[_Box], page_number: int) -> list[TextLine]:
+    """Boxes outside every grid as text lines; a wide gap separates segments (部门 | 年度 | 单位)."""
+    out = []
+    for line in _line_groups(boxes):
+        height = max(b.bottom - b.top for b in line)
+        segments: list[str] = []
+        previous: _Box | None = None
+        for box in line:
+            if previous is not None and box.x0 - previous.x1 < 1.5 * height and segments:
+                segments[-1] += " " + box.text
+            else:
+                segments.append(box.text)
+            previous = box
+        out.append(TextLine(
+            page=page_number, text=" ".join(segments), x0=line[0].x0, x1=max(b.x1 for b in line),
+            top=min(b.top for b in line), bottom=max(b.bottom for b in line), size=height * 0.85,
+            segments=segments,
+        ))
+    return out
