@@ -24,6 +24,9 @@ class Cell:
 
     text: str
     bbox: BBox
+    #: (cells of a table's last row only) the lowest printed line is words filling the cell from
+    #: edge to edge — the text runs on, so a page break below cut the cell (see ``mark_foot_lines``)
+    runs_on: bool = False
 
     @property
     def x_center(self) -> float:
@@ -129,6 +132,8 @@ def read_page(page: Any, settings: ExtractSettings) -> PageContent:
     raw = [fill_gaps(to_raw_table(t, content.number), chars, settings) for t in tables]
     raw = [reattach_overflow(t, chars) for t in raw]
     content.tables = [split_unruled_rows(t, chars, settings) for t in raw]
+    for table in content.tables:
+        mark_foot_lines(table, chars, settings)
     boxes = [t.bbox for t in tables]
     outside = [ch for ch in chars if not _inside_any(ch, boxes)]
     if content.cid_count:
@@ -301,6 +306,33 @@ def fill_gaps(table: RawTable, chars: list[dict[str, Any]], settings: ExtractSet
         text = "\n".join(line.text for line in group_lines(inside, table.page, settings))
         table.grid[r][c] = Cell(text=text, bbox=(c0, r0, c1, r1))
     return table
+
+
+def mark_foot_lines(table: RawTable, chars: list[dict[str, Any]], settings: ExtractSettings) -> None:
+    """Mark the cells of the table's last row whose text runs on (``Cell.runs_on``).
+
+    A finished label ends short of its cell's right edge; a line of words reaching both edges
+    (within ``wrap_edge_slack`` font sizes) was wrapped or justified, so more text follows —
+    at a page foot, on the next page. Figures never wrap. Only the last row is read, so the
+    cost is one row per table.
+    """
+    if not table.grid:
+        return
+    x0, top, x1, bottom = table.bbox
+    near = [ch for ch in chars if x0 <= ch["x0"] and ch["x1"] <= x1 and top <= ch["top"] <= bottom]
+    seen: set[int] = set()
+    for cell in table.grid[-1]:
+        if cell is None or id(cell) in seen:
+            continue
+        seen.add(id(cell))
+        c0, r0, c1, r1 = cell.bbox
+        inside = [ch for ch in near
+                  if c0 <= (ch["x0"] + ch["x1"]) / 2 <= c1 and r0 <= (ch["top"] + ch["bottom"]) / 2 <= r1]
+        lines = group_lines(inside, table.page, settings)
+        if lines:
+            last, slack = lines[-1], settings.wrap_edge_slack * lines[-1].size
+            words = any(ch.isalpha() for ch in last.text)
+            cell.runs_on = words and last.x0 - c0 <= slack and c1 - last.x1 <= slack
 
 
 def _bbox(values: Any) -> BBox:

@@ -49,6 +49,9 @@ class ExtractSettings:
     paragraph_short_line: float = 8.0
     #: points of slack when deciding whether a ruling line belongs to a table already found
     frame_tolerance: float = 3.0
+    #: a cell's last line within this many font sizes of both cell edges fills the cell: at a page
+    #: foot its text runs on over the break (a wrapped cell the break cut), not a finished label
+    wrap_edge_slack: float = 0.25
     #: pdfplumber table finder settings (ruled tables: lines strategy)
     table_settings: dict[str, Any] = field(
         default_factory=lambda: {
@@ -92,6 +95,8 @@ class ExtractSettings:
             raise ValueError("max_target_unit_chars must be at least 1")
         if self.paragraph_slack < 0 or self.paragraph_short_line <= 0:
             raise ValueError("paragraph_slack must not be negative, paragraph_short_line must be positive")
+        if not 0 <= self.wrap_edge_slack < 1:  # a glyph's width short of the edge may be a finished label
+            raise ValueError("wrap_edge_slack must be in [0, 1) font sizes")
         for key in ("vertical_strategy", "horizontal_strategy"):
             if key not in self.table_settings:
                 raise ValueError(f"table_settings needs {key!r}")

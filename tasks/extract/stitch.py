@@ -2,7 +2,9 @@
 
 A table that continues over pages repeats its header rows and 栏次 row on each page;
 those are dropped. A row the page break cut in two (its first part at the bottom of one
-page, the rest at the top of the next, with an empty 序号 / first cell) is rejoined.
+page, the rest at the top of the next, with an empty 序号 / first cell) is rejoined; so is
+the remainder of a cell whose words ran on over the break (its last line on the first page
+fills the cell edge to edge) when the top row of the next page prints words in those cells only.
 Each row keeps its lineage: the page and row bbox where it starts.
 """
 
@@ -71,6 +73,10 @@ class Stitcher:
         self.problems: list = []
         #: empty-table notes printed as a body row (本表无数据)
         self.notes: list[str] = []
+        #: where each column key is printed on the page its header was read (x0, x1)
+        self.spans: dict[ColumnKey, tuple[float, float]] = {}
+        #: columns whose cell in the previous fragment's last row runs on over the page break
+        self.runs_on: set[ColumnKey] = set()
 
     def add(self, table: RawTable) -> None:
         header_rows = count_header_rows(table, self.slug)
@@ -82,12 +88,14 @@ class Stitcher:
             if self.slug == "three_public_expenditure" and (None, "item") not in own.values():
                 own = horizontal_items(labels, printed)
             self.mapping = own
+            self.spans = {key: table.col_bounds[c] for c, key in own.items() if c < table.n_cols}
             self.blocks = block_labels(printed, own) if self.two_sided else {}
             self.name_from = name_from_total(own, printed, self.slug)
             self.header_seen = True
         elif self.previous is not None and table.n_cols != self.previous.n_cols:
             self.mapping = remap_by_position(self.mapping, self.previous, table)
         at_break = self.previous is not None
+        foot = -1  # the grid row of the last row kept (its cells may run on over the next break)
         for r in range(header_rows, table.n_rows):
             if is_numbering_row(table, r):
                 continue
@@ -104,19 +112,23 @@ class Stitcher:
             if row.blank():
                 continue
             for side, block in self.blocks.items():
-                row.values[(side, "group")] = "" if spans_blocks(table, r, self.mapping, side) else block
+                spanning = spans_blocks(table, r, self.mapping, side, self.spans)
+                row.values[(side, "group")] = "" if spanning else block
             if self.name_from:
                 row.values.setdefault((None, "name"), self.name_from)
             if (None, "group") in self.mapping.values() and self.rows:
                 carry_group_down(row, self.rows[-1])
             cut = at_break and bool(self.rows) and not self.as_printed and (
                 is_split_remainder(row, self.mapping) or is_split_remainder(self.rows[-1], self.mapping)
+                or is_run_on_remainder(row, self.runs_on)
             )
             if cut:
                 merge_into(self.rows[-1], row)
             else:
                 self.rows.append(row)
             at_break = False
+            foot = r
+        self.runs_on = running_on(table, foot, self.mapping) if foot == table.n_rows - 1 else set()
         self.previous = table
 
     def take_settled(self) -> list[DataRow]:
@@ -133,18 +145,29 @@ def carry_group_down(row: DataRow, previous: DataRow) -> None:
         row.values[key] = previous.values.get(key, "")
 
 
-def spans_blocks(table: RawTable, r: int, mapping: dict[int, ColumnKey], side: str) -> bool:
-    """The item cell of ``side`` reaches into another block of the same side (当年支出小计)."""
+def spans_blocks(
+    table: RawTable, r: int, mapping: dict[int, ColumnKey], side: str,
+    spans: dict[ColumnKey, tuple[float, float]] | None = None,
+) -> bool:
+    """The item cell of ``side`` reaches into another block of the same side (当年支出小计).
+
+    Told by the grid (the cell covers that block's columns) or, on a continuation page whose
+    grid has fewer columns (the blocks' rulings not printed there), by where that block's
+    columns were printed under the header (``spans``): the cell covers their middle.
+    """
     base = side.split("#")[0]
     item = next((c for c, key in mapping.items() if key == (side, "item")), None)
     if item is None or item >= table.n_cols:
         return False
     cell = table.grid[r][item]
-    return cell is not None and any(
-        c < table.n_cols and table.grid[r][c] is cell
-        for c, key in mapping.items()
-        if key[0] is not None and key[0] != side and key[0].split("#")[0] == base
-    )
+    if cell is None:
+        return False
+    others = [key for key in {*mapping.values(), *(spans or {})}
+              if key[0] is not None and key[0] != side and key[0].split("#")[0] == base]
+    if any(c < table.n_cols and table.grid[r][c] is cell for c, key in mapping.items() if key in others):
+        return True
+    unmapped = [spans[key] for key in others if key in (spans or {}) and key not in mapping.values()]
+    return any(cell.bbox[0] < (a + b) / 2 < cell.bbox[2] for a, b in unmapped)
 
 
 def name_from_total(mapping: dict[int, ColumnKey], printed: list[list[str]], slug: str) -> str | None:
@@ -237,6 +260,27 @@ def is_split_remainder(row: DataRow, mapping: dict[int, ColumnKey]) -> bool:
     if anchor is None:
         return False
     return not row.values.get(anchor, "").strip() and not row.blank()
+
+
+def running_on(table: RawTable, r: int, mapping: dict[int, ColumnKey]) -> set[ColumnKey]:
+    """Columns whose cell in row ``r`` (the page's last) prints words that run on (``Cell.runs_on``)."""
+    keys: set[ColumnKey] = set()
+    for c, key in mapping.items():
+        cell = table.grid[r][c] if c < table.n_cols else None
+        merged_left = c > 0 and cell is not None and table.grid[r][c - 1] is cell
+        if cell is not None and cell.runs_on and key[1] != "group" and not merged_left:
+            keys.add(key)
+    return keys
+
+
+def is_run_on_remainder(row: DataRow, runs_on: set[ColumnKey]) -> bool:
+    """The rest of cells cut by the page break: the top row prints text only where text ran on.
+
+    A row with anything else — a figure, or words in a column whose cell had ended — is a row
+    of its own, as is any row when no cell ran on (a label ending short of its cell's edge).
+    """
+    filled = {key for key, text in row.values.items() if text.strip() and key[1] != "group"}
+    return bool(filled) and filled <= runs_on
 
 
 def merge_into(target: DataRow, rest: DataRow) -> None:

@@ -384,3 +384,85 @@ def test_quote_marks_set_a_few_points_off_the_title_line_stay_in_the_title() -> 
     (table,) = extract(data).tables
     assert table.type == "three_public_expenditure"
     assert table.title.replace(" ", "") == "一般公共预算“三公”经费支出预算表"
+
+
+# a cell cut by a page break --------------------------------------------------------------------
+SUMMARY_XS = [60, 140, 210, 340, 410]  # 收入 项目 | 预算数 | 支出 项目 | 预算数
+
+
+def _justified(c: canvas.Canvas, text: str, x0: float, x1: float, y: float, size: float = 9) -> None:
+    """A wrapped line set justified: its first glyph at the cell's left rule, its last at the right."""
+    gap = (x1 - x0 - 1 - len(text) * size) / (len(text) - 1)
+    for i, ch in enumerate(text):
+        c.drawString(x0 + 0.5 + i * (size + gap), y, ch)
+
+
+def _summary_over_a_break(foot: list[str], top: list[str], *, foot_runs_on: bool) -> bytes:
+    """A two-sided 收支预算总表 over two pages, each page's grid closed by its own rules.
+
+    ``foot`` is the last row of page 1 (its revenue item justified edge to edge when
+    ``foot_runs_on``: a wrapped cell the break cut), ``top`` the first row of page 2.
+    """
+    out, c = _canvas("收支预算总表")
+    xs, height = SUMMARY_XS, 20
+    c.setFont(register_font(), 9)
+    rows = [["收入", "", "支出", ""], ["项目", "预算数", "项目", "预算数"],
+            ["一、财政拨款收入", "90.00", "一、一般公共服务支出", "70.00"],
+            ["二、事业收入", "10.00", "二、教育支出", "30.00"], foot]
+    top_y = 750
+    for r, row in enumerate(rows):
+        y = top_y - (r + 1) * height + 6
+        for i, text in enumerate(row):
+            if r == len(rows) - 1 and i == 0 and foot_runs_on:
+                _justified(c, text, xs[0], xs[1], y)
+            elif text:
+                c.drawString(xs[i] + 4, y, text)
+    c.setLineWidth(0.5)
+    for r in range(len(rows) + 1):
+        c.line(xs[0], top_y - r * height, xs[-1], top_y - r * height)
+    bottom = top_y - len(rows) * height
+    for i, x in enumerate(xs):
+        if i in (1, 3):  # 收入 / 支出 each span their two columns in the first header row
+            c.line(x, top_y - height, x, bottom)
+        else:
+            c.line(x, top_y, x, bottom)
+    c.showPage()
+    c.setFont(register_font(), 9)
+    rest = [top, ["收入合计", "100.00", "支出合计", "100.00"]]
+    top_y = 800
+    for r, row in enumerate(rest):
+        y = top_y - (r + 1) * height + 6
+        for i, text in enumerate(row):
+            if text:
+                c.drawString(xs[i] + (0.5 if r == 0 and i == 0 else 4), y, text)
+    return _rules_and_save(out, c, xs, top_y, height, len(rest))
+
+
+def _summary_items(data: bytes) -> list[tuple]:
+    table = extract(data).table("revenue_expenditure_summary")
+    assert table is not None
+    return [(r["side"], r["item"], r["amount"]) for r in table.records]
+
+
+def test_a_label_cell_wrapped_over_a_page_break_is_one_record() -> None:
+    """当年收入|小计: one ruled cell whose words ran on (edge to edge) over the break, its figure
+    printed with the first part; the top row of the next page holds only the rest of the words."""
+    data = _summary_over_a_break(["当年收入", "100.00", "当年支出小计", "100.00"], ["小计", "", "", ""],
+                                 foot_runs_on=True)
+    revenue = [(item, amount) for side, item, amount in _summary_items(data) if side == "revenue"]
+    assert revenue == [("一、财政拨款收入", Decimal("90.00")), ("二、事业收入", Decimal("10.00")),
+                       ("当年收入小计", Decimal("100.00")), ("收入合计", Decimal("100.00"))]
+
+
+@pytest.mark.parametrize(
+    ("foot_runs_on", "top"),
+    [(False, ["上年结转", "", "", ""]),  # the foot label ended short of its cell's edge
+     (True, ["上年结转", "5.00", "", ""])],  # the top row prints a figure of its own
+    ids=["finished-label", "top-row-with-figure"],
+)
+def test_a_new_row_at_the_top_of_the_next_page_stays_a_row(foot_runs_on: bool, top: list[str]) -> None:
+    data = _summary_over_a_break(["其他收入", "", "当年支出小计", "100.00"], top, foot_runs_on=foot_runs_on)
+    revenue = [(item, amount) for side, item, amount in _summary_items(data) if side == "revenue"]
+    assert revenue == [("一、财政拨款收入", Decimal("90.00")), ("二、事业收入", Decimal("10.00")),
+                       ("其他收入", None), ("上年结转", Decimal(top[1]) if top[1] else None),
+                       ("收入合计", Decimal("100.00"))]
