@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     runner_workers: int = Field(
         default=2, ge=1, description="Documents in flight at once (pool size, or deployment runs awaited)."
     )
+    prefect_retention_days: float = Field(
+        default=30.0, gt=0,
+        description="prune-history deletes Prefect runs, artifacts and result files older than this.",
+    )
     document_deployment: str = Field(
         default="process-document/one-document",
         description="The deployment `runner=deployment` starts per document (flow/deployment name).",
