@@ -1,0 +1,259 @@
+"""Benchmark: documents per second through each way of running budget-etl, side by side (issue 12).
+
+Part 1, for each N (corpus copies, each made unique by a trailing PDF comment so its sha256
+differs): extract+validate in process on 1 and on 2 processes (the ceiling, no Prefect), then
+``run`` (``run_files``) and ``ingest`` over a local HTTP publisher, each against a real
+``prefect server start`` on this box, with ``BUDGET_ETL_RUNNER`` = each of ``--runners``.
+Part 2 (``--workers``): the same server, the ``process-document/one-document`` deployment, and 1
+then 2 ``prefect worker start --limit 1`` process workers; one ``ingest`` of ``--worker-n``
+documents with ``runner=deployment`` each time.
+
+Each measurement runs in a fresh child process; printed: wall s, docs/s, pages/s, peak RSS of
+the child and of its largest descendant (MB), per-document overhead = (wall − ceiling-1 work)/N.
+Asserts nothing. Run small while the box is shared:
+``.venv/bin/python bench/throughput.py --n 4 --runners sequential processes --workers --worker-n 8``.
+Politeness is set high (``--rate``) so the HTTP publisher's per-host rate limit does not dominate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+QUIET = {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "False",
+         "PREFECT_LOGGING_LEVEL": "WARNING"}
+
+
+def make_copies(n: int, target: Path) -> tuple[list[Path], int]:
+    """N unique PDFs cycled from the corpus (a trailing comment changes the sha256); total pages."""
+    import pdfplumber
+
+    bases = sorted(CORPUS.glob("*.pdf"))
+    pages = {}
+    for base in bases:
+        with pdfplumber.open(base) as pdf:
+            pages[base] = len(pdf.pages)
+    target.mkdir(parents=True, exist_ok=True)
+    files, total = [], 0
+    for i in range(n):
+        base = bases[i % len(bases)]
+        copy = target / f"copy-{i:04d}.pdf"
+        copy.write_bytes(base.read_bytes() + f"\n% budget-etl bench copy {i}\n".encode())
+        files.append(copy)
+        total += pages[base]
+    return files, total
+
+
+def work_one(path: str) -> int:
+    """The in-process work of one document: guarded extraction + validation (no Prefect)."""
+    from tasks.extract.guarded import extract_guarded
+    from tasks.validate.task import validate_tables
+
+    doc, _ = extract_guarded(Path(path).read_bytes(), source_url=path)
+    return len(validate_tables.fn(doc))
+
+
+def ceiling(files: list[Path], processes: int) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    if processes == 1:
+        for f in files:
+            work_one(str(f))
+        return
+    with ProcessPoolExecutor(processes) as pool:
+        list(pool.map(work_one, [str(f) for f in files]))
+
+
+@contextmanager
+def publisher(directory: Path):
+    """A plain HTTP server on 127.0.0.1 serving ``directory`` with an index page linking every PDF."""
+    links = "".join(f'<li><a href="{p.name}">{p.stem}</a></li>' for p in sorted(directory.glob("*.pdf")))
+    (directory / "index.html").write_text(f"<html><body><ul>{links}</ul></body></html>", encoding="utf-8")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    finally:
+        server.shutdown()
+
+
+def settings_env(work: Path, runner: str, workers: int, rate: float) -> dict[str, str]:
+    return {
+        "BUDGET_ETL_DATA_DIR": str(work / "data"), "BUDGET_ETL_RUNNER": runner,
+        "BUDGET_ETL_RUNNER_WORKERS": str(workers), "BUDGET_ETL_HTTP_ALLOW_PRIVATE_HOSTS": "true",
+        "BUDGET_ETL_PER_HOST_CONCURRENCY": "8", "BUDGET_ETL_PER_HOST_REQUESTS_PER_S": str(rate),
+    }
+
+
+def one(mode: str, files_dir: Path, work: Path) -> dict[str, object]:
+    """Child process: one measurement; returns the figures (printed as JSON by ``--one``)."""
+    files = sorted(files_dir.glob("*.pdf"))
+    import flows.ingest  # noqa: F401  (imports are start-up, not per-document work)
+    import tasks.extract.guarded
+    import tasks.validate.task  # noqa: F401
+
+    started = time.perf_counter()
+    totals: dict[str, int] = {}
+    if mode.startswith("ceiling-"):
+        ceiling(files, int(mode.split("-")[1]))
+    else:
+        from budget_etl.settings import get_settings
+
+        settings = get_settings()
+        if mode == "run":
+            from flows.run_files import run_files
+
+            totals = run_files([str(f) for f in files]).totals()
+        else:
+            import yaml
+
+            from flows.ingest import ingest
+
+            with publisher(files_dir) as listing:
+                sources = work / "sources.yaml"
+                sources.write_text(yaml.safe_dump({"publishers": [{
+                    "name": "bench", "region": "测试省测试县", "department": "测试部门", "year": 2025,
+                    "kind": "budget_disclosure", "listings": [listing], "documents": [],
+                }]}, allow_unicode=True), encoding="utf-8")
+                totals = ingest(sources_file=str(sources)).totals()
+        del settings
+    wall = time.perf_counter() - started
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"wall": wall, "rss_mb": round(me), "child_rss_mb": round(children), "totals": totals}
+
+
+def measure(mode: str, files_dir: Path, env: dict[str, str]) -> dict[str, object]:
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{mode}-"))
+    child_env = {**os.environ, **QUIET, **env}
+    child_env.setdefault("BUDGET_ETL_DATA_DIR", str(work / "data"))
+    out = subprocess.run(
+        [sys.executable, __file__, "--one", mode, str(files_dir), str(work)],
+        env=child_env, capture_output=True, text=True, cwd=ROOT,
+    )
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if out.returncode or not lines:
+        return {"error": (out.stderr or out.stdout)[-800:]}
+    return json.loads(lines[-1])
+
+
+def row(label: str, n: int, pages: int, figures: dict[str, object], work_s: float | None) -> str:
+    if "error" in figures:
+        return f"{label:<24} N={n:<4} ERROR {figures['error']!r}"
+    wall = float(figures["wall"])  # type: ignore[arg-type]
+    overhead = f"{(wall - work_s) / n:6.2f}" if work_s is not None else "     —"
+    return (f"{label:<24} N={n:<4} {wall:8.1f} s {n / wall:6.3f} docs/s {pages / wall:6.2f} pages/s "
+            f"rss {figures['rss_mb']:>5} MB  child rss {figures['child_rss_mb']:>5} MB  "
+            f"overhead {overhead} s/doc  {figures.get('totals') or ''}")
+
+
+@contextmanager
+def server_env(home: Path):
+    from tests.flows.prefect_server import prefect_server
+
+    home.mkdir(parents=True, exist_ok=True)
+    with prefect_server(home) as base:
+        yield {"PREFECT_API_URL": f"{base}/api", "PREFECT_HOME": str(home)}
+
+
+def part_one(ns: list[int], runners: list[str], modes: list[str], rate: float, root: Path) -> None:
+    print(f"# part 1 — load average {os.getloadavg()}")
+    with server_env(root / "prefect") as api:
+        for n in ns:
+            files_dir = root / f"copies-{n}"
+            _, pages = make_copies(n, files_dir)
+            work_s = None
+            for processes in (1, 2):
+                figures = measure(f"ceiling-{processes}", files_dir, {})
+                if processes == 1 and "wall" in figures:
+                    work_s = float(figures["wall"])  # type: ignore[arg-type]
+                print(row(f"ceiling {processes} process(es)", n, pages, figures, None), flush=True)
+            for mode in modes:
+                for runner in runners:
+                    work = Path(tempfile.mkdtemp(prefix="bench-data-"))
+                    env = {**api, **settings_env(work, runner, 2, rate)}
+                    print(row(f"{mode} runner={runner}", n, pages, measure(mode, files_dir, env), work_s),
+                          flush=True)
+
+
+def part_two(n: int, rate: float, root: Path) -> None:
+    print(f"# part 2 — load average {os.getloadavg()}")
+    files_dir = root / f"copies-w{n}"
+    _, pages = make_copies(n, files_dir)
+    with server_env(root / "prefect-workers") as api:
+        os.environ.update(api)
+        from prefect.variables import Variable
+
+        from budget_etl.deploy import apply_prefect_file
+
+        prefect_file = ROOT / "deployments" / "prefect.yaml"
+        apply_prefect_file(prefect_file, project_root=ROOT, names=["one-document"])
+        Variable.set("budget_etl_checkout", str(ROOT), overwrite=True)
+        for workers in (1, 2):
+            data = Path(tempfile.mkdtemp(prefix="bench-workers-"))
+            env = {**api, **settings_env(data, "deployment", 2 * workers, rate)}
+            procs = [
+                subprocess.Popen(
+                    [sys.executable, "-m", "prefect", "worker", "start", "--pool", "process", "--limit", "1"],
+                    env={**os.environ, **QUIET, **env}, cwd=data, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                for _ in range(workers)
+            ]
+            try:
+                time.sleep(5)  # the workers register with the pool
+                figures = measure("ingest", files_dir, env)
+                print(row(f"ingest {workers} worker(s)", n, pages, figures, None), flush=True)
+            finally:
+                for proc in procs:
+                    proc.terminate()
+                for proc in procs:
+                    proc.wait(timeout=60)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, nargs="+", default=[16, 64, 160], help="corpus copies per run")
+    parser.add_argument("--runners", nargs="+", default=["sequential", "processes"],
+                        choices=["sequential", "threads", "processes"])
+    parser.add_argument("--modes", nargs="+", default=["run", "ingest"], choices=["run", "ingest"])
+    parser.add_argument("--rate", type=float, default=100.0, help="per-host requests/s (politeness)")
+    parser.add_argument("--workers", action="store_true", help="part 2: 1 then 2 process workers")
+    parser.add_argument("--worker-n", type=int, default=64, help="documents of part 2's ingest")
+    parser.add_argument("--skip-part-one", action="store_true")
+    parser.add_argument("--one", nargs=3, metavar=("MODE", "FILES", "WORK"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        mode, files_dir, work = args.one
+        print(json.dumps(one(mode, Path(files_dir), Path(work))))
+        return 0
+    os.environ.update(QUIET)
+    root = Path(tempfile.mkdtemp(prefix="bench-throughput-"))
+    if not args.skip_part_one:
+        part_one(args.n, args.runners, args.modes, args.rate, root)
+    if args.workers:
+        part_two(args.worker_n, args.rate, root)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
