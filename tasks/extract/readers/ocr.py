@@ -24,31 +24,15 @@ from typing import Any
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from budget_etl.contract import EXTRACT_OCR_LOW_CONFIDENCE
 from budget_etl.findings import Finding, Severity
 from budget_etl.vocabulary import load
 from tasks.extract.pages import Cell, PageContent, TextLine, build_grid
+from tasks.extract.readers.scan import OcrSettings
 from tasks.extract.settings import ExtractSettings
 
 _NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
-
-
-class OcrSettings(BaseSettings):
-    """Tunables of the OCR reader (env ``BUDGET_ETL_OCR_*``)."""
-
-    model_config = SettingsConfigDict(env_prefix="BUDGET_ETL_OCR_")
-
-    #: render scale (1.0 = 72 dpi); 3.0 keeps the 、 of 一、… (2.0 loses a third of them)
-    scale: float = Field(3.0, ge=1.0, le=4.0)
-    #: a figure read with less confidence than this is reported
-    min_amount_confidence: float = Field(0.9, ge=0.0, le=1.0)
-    #: rotations larger than this are not undone (a page set sideways is another problem)
-    max_skew_degrees: float = Field(3.0, ge=0.0, le=10.0)
-    #: onnxruntime threads (the machine is shared)
-    threads: int = Field(2, ge=1, le=64)
 
 
 @dataclass
