@@ -33,8 +33,10 @@ browser:
 test: install lint browser
 	$(PY) -m pytest -q
 
+# The demo processes its documents in parallel on every core (Prefect's process-pool task runner,
+# README "Throughput"); BUDGET_ETL_RUNNER=sequential make demo runs them one by one.
 demo: install
-	$(VENV)/bin/budget-etl demo
+	BUDGET_ETL_RUNNER=$${BUDGET_ETL_RUNNER:-processes} $(VENV)/bin/budget-etl demo
 
 bench: install
 	$(PY) bench/extract.py

@@ -234,7 +234,7 @@ def main() -> int:
     )
     parser.add_argument("--n", type=int, nargs="+", default=[16, 64, 160], help="corpus copies per run")
     parser.add_argument("--runners", nargs="+", default=["sequential", "processes"],
-                        choices=["sequential", "threads", "processes"])
+                        choices=["sequential", "processes"])
     parser.add_argument("--modes", nargs="+", default=["run", "ingest"], choices=["run", "ingest"])
     parser.add_argument("--rate", type=float, default=100.0, help="per-host requests/s (politeness)")
     parser.add_argument("--workers", action="store_true", help="part 2: 1 then 2 process workers")

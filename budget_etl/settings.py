@@ -84,13 +84,13 @@ class Settings(BaseSettings):
     cache_expiration_days: float = Field(
         default=30.0, gt=0, description="How long finished per-file work (keyed by sha256) is reused."
     )
-    runner: Literal["sequential", "threads", "processes", "deployment"] = Field(
+    runner: Literal["sequential", "processes", "deployment"] = Field(
         default="sequential",
         description=(
             "How a batch processes its documents (issue 12): one after another in this process; "
-            "`threads`/`processes`: `runner_workers` at once on this machine (Prefect's thread or process "
-            "pool task runner); `deployment`: each document as a run of `document_deployment`, so every "
-            "worker of the pool takes a share."
+            "`processes`: `runner_workers` at once on this machine (Prefect's process-pool task runner); "
+            "`deployment`: each document as a run of `document_deployment`, so every worker of the pool "
+            "takes a share."
         ),
     )
     runner_workers: int = Field(

@@ -6,10 +6,10 @@ UI shows one run per document with its name, ``publisher:``/``outcome:`` tags an
 itself sends the document to review, it is never dropped:
 
 - ``sequential``: one ``process-document`` sub-flow after another (tests, the demo's default);
-- ``threads`` / ``processes``: ``runner_workers`` sub-flows at once, each inside a ``process
-  document`` task on Prefect's ``ThreadPoolTaskRunner`` / ``ProcessPoolTaskRunner``. Extraction
-  already runs in a forkserver child, so threads use both cores too; processes also spread
-  validation (pure Python, GIL-bound) over the cores;
+- ``processes``: ``runner_workers`` sub-flows at once, each inside a ``process document`` task on
+  Prefect's ``ProcessPoolTaskRunner`` (spawned processes: extraction and validation on every core).
+  A thread pool was tried and left out: with two sub-flows in one process, an expected extraction
+  failure (a Failed task state) was once read back as a completed result;
 - ``deployment``: each document a run of ``document_deployment`` (``process-document/one-document``)
   through ``run_deployment``, ``runner_workers`` awaited at once, so every worker of the pool takes
   a share. Sub-runs read the worker's environment (its ``BUDGET_ETL_*``), as any deployment run.
@@ -121,11 +121,11 @@ class Fanout:
         self._pending: dict[concurrent.futures.Future[DocumentOutcome], DocumentJob] = {}
 
     def __enter__(self) -> Fanout:
-        if self.mode in ("threads", "processes"):
-            from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+        if self.mode == "processes":
+            from prefect.task_runners import ProcessPoolTaskRunner
 
-            runner_type = ProcessPoolTaskRunner if self.mode == "processes" else ThreadPoolTaskRunner
-            self._runner = self._stack.enter_context(runner_type(max_workers=self.settings.runner_workers))
+            pool = ProcessPoolTaskRunner(max_workers=self.settings.runner_workers)
+            self._runner = self._stack.enter_context(pool)
         elif self.mode == "deployment":
             self._threads = self._stack.enter_context(
                 concurrent.futures.ThreadPoolExecutor(self.settings.runner_workers, "document-run")
