@@ -48,6 +48,14 @@ FIELD_LABELS: dict[str, str] = {
     "target_value": "指标值（数值）",
     "target_unit": "指标值（单位）",
     "unit_name": "单位名称",
+    # 部门决算 final accounts (issue 15)
+    "opening_balance": "年初结转和结余",
+    "current_revenue": "本年收入",
+    "current_expenditure": "本年支出",
+    "balance_allocation": "结余分配",
+    "closing_balance": "年末结转和结余",
+    "budget_amount": "预算数",
+    "final_amount": "决算数",
     "quantity": "数量",
     "value": "价值",
 }

@@ -23,6 +23,7 @@ from budget_etl.findings import Finding
 from tasks.extract.final_accounts import document_kind, final_table_type, scope
 from tasks.validate import validate_document
 from tasks.validate.reconcile import final_accounts as fa
+from tasks.validate.settings import ValidateSettings
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 PAGE_7 = REAL / "final" / "sh-ghzy-2024-final.p7.json"
@@ -186,3 +187,54 @@ def test_the_published_final_accounts_text_raises_no_document_finding(stem: str)
     ]
     assert [f.message for check in checks for f in check(doc, settings)] == []
     assert len(list(dc.stated_changes(doc))) >= 2
+
+
+def classified_final() -> ExtractedDocument:
+    """A 一般公共预算财政拨款支出决算表 with the real hierarchy of sh-wl-2025 (codes, 合计, figures as
+    its budget prints them), read as a 决算 (预算数 = 决算数 = the budget's total)."""
+    from tasks.extract import DocumentExtractor
+
+    budget = DocumentExtractor().extract(REAL / "sh-wl-2025.pdf")
+    source = budget.table("general_budget_expenditure")
+    records = [
+        {
+            "line_no": None,
+            "code": r.get("code"),
+            "name": r.get("name"),
+            "budget_amount": r.get("total"),
+            "total": r.get("total"),
+            "basic": r.get("basic"),
+            "project": r.get("project"),
+        }
+        for r in source.records
+    ]
+    meta = DocumentMeta(FINAL_ACCOUNTS_KIND, None, None, 2025, source.unit, 1, "0" * 64)
+    return ExtractedDocument(
+        meta,
+        [
+            ExtractedTable(
+                "general_budget_expenditure_final",
+                "一般公共预算财政拨款支出决算表",
+                source.pages,
+                records,
+                unit=source.unit,
+            )
+        ],
+    )
+
+
+def test_the_budget_hierarchy_holds_in_a_final_table_and_a_slip_is_found_on_its_parent() -> None:
+    doc = classified_final()
+    clean = {(f.check, f.field) for f in fa.check_final_hierarchy(doc, ValidateSettings())}
+    # the page's own true 1-元 slip (issue 9, p23): 款 21201 = 94,995,790 but its 项 add up to 94,995,789,
+    # 类 212 = 154,369,326 but its 款 add up to 154,369,327 — found in 预算数 and 合计 alike
+    slips = sorted(
+        f.message.split(":")[0].split(" ")[1] for f in fa.check_final_hierarchy(doc, ValidateSettings())
+    )
+    assert slips == ["212", "212", "21201", "21201"]
+    leaf = next(r for r in doc.tables[0].records if r.get("code") and len(r["code"]) == 7 and r.get("basic"))
+    leaf["basic"] += Decimal(1)
+    found = [f for f in fa.check_final_hierarchy(doc, ValidateSettings()) if (f.check, f.field) not in clean]
+    assert [(f.check, f.field, f.expected - f.actual) for f in found] == [
+        ("hierarchy.sum_of_children", "basic", Decimal(1))
+    ]

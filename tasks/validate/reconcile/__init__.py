@@ -88,6 +88,9 @@ CHECKS: tuple[ReconciliationCheck, ...] = (
     ReconciliationCheck((final_accounts.SIDE_TOTAL,), final_accounts.check_side_total),
     ReconciliationCheck((final_accounts.BALANCE,), final_accounts.check_balance),
     ReconciliationCheck((final_accounts.ROW_BALANCE,), final_accounts.check_row_balance),
+    ReconciliationCheck(
+        (hierarchy.SUM_OF_CHILDREN, hierarchy.GRAND_TOTAL), final_accounts.check_final_hierarchy
+    ),
 )
 
 

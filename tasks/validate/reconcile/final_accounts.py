@@ -209,3 +209,65 @@ def check_row_balance(doc: ExtractedDocument, settings: ValidateSettings) -> lis
                 what = "基本支出 + 项目支出"
                 findings += differ(ROW_BALANCE, table, record, "current_expenditure", parts, what, settings)
     return findings
+
+
+#: 决算 tables classified by function / economic code: the budget's hierarchy holds in them too
+FINAL_CLASSIFIED = (
+    "revenue_final",
+    "expenditure_final",
+    "general_budget_expenditure_final",
+    "general_budget_basic_expenditure_final",
+    "government_fund_final",
+    "state_capital_final",
+)
+
+
+def final_classified(doc: ExtractedDocument) -> list[ExtractedTable]:
+    return [t for t in doc.tables if t.type in FINAL_CLASSIFIED and t.records] if is_final(doc) else []
+
+
+def check_final_hierarchy(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    """类 = Σ款, 款 = Σ项 (``hierarchy.sum_of_children``) and 合计 = Σ类 (``hierarchy.grand_total``)
+    on every amount column of the 决算's classified tables — the budget's checks, the 决算's columns."""
+    from budget_etl.contract import FINAL_TABLE_TYPES
+    from tasks.validate.lookup import class_rows, coded_rows, grand_total_row
+    from tasks.validate.reconcile.hierarchy import (
+        GRAND_TOTAL,
+        LEVEL_NAMES,
+        SUM_OF_CHILDREN,
+        children_by_parent,
+    )
+    from tasks.validate.reconcile.sums import compare_parent
+
+    findings: list[Finding] = []
+    for table in final_classified(doc):
+        fields = FINAL_TABLE_TYPES[table.type].amount_fields
+        kids = children_by_parent(table)
+        for code, parent in coded_rows(table):
+            children = kids.pop(code, None)
+            if children:
+                level = LEVEL_NAMES.get(len(code), "科目")
+                child_level = LEVEL_NAMES.get(len(code) + 2, "下级科目")
+                findings += compare_parent(
+                    SUM_OF_CHILDREN,
+                    table,
+                    parent,
+                    f"{level} {code} {parent.get('name') or ''}",
+                    children,
+                    f"its {len(children)} {child_level}",
+                    settings,
+                    fields,
+                )
+        total_row, classes = grand_total_row(table), class_rows(table)
+        if total_row is not None and classes:
+            findings += compare_parent(
+                GRAND_TOTAL,
+                table,
+                total_row,
+                "合计 line",
+                [r for _, r in classes],
+                f"the {len(classes)} 类",
+                settings,
+                fields,
+            )
+    return findings
