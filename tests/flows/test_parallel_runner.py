@@ -7,13 +7,22 @@ must keep one version of it.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from prefect.variables import Variable
 from sqlalchemy import text
 
+from budget_etl.deploy import apply_prefect_file
 from budget_etl.settings import use_settings
+from flows.ingest import ingest
 from flows.run_files import run_files
 from flows.states import IN_REVIEW
-from tests.flows.conftest import corpus_pdfs
+from tests.fetch.faulty_server import Serve
+from tests.flows.conftest import corpus_pdfs, listing_page, publisher, write_sources
 from tests.flows.prefect_reads import child_flow_runs
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
@@ -47,3 +56,43 @@ def test_a_parallel_batch_processes_every_input_once_and_keeps_one_version_per_f
     assert len(documents) == 5, [r.name for r in documents]  # every stored input, the duplicate too
     assert sorted(r.state.name for r in documents) == ["Completed"] * 4 + [IN_REVIEW]
     assert all(any(t.startswith("outcome:") for t in r.tags) for r in documents)
+
+
+def test_a_batch_fans_its_documents_out_to_the_work_pool_as_deployment_runs(
+    prefect_api, server, flow_settings, repo, tmp_path
+):
+    root = Path(__file__).resolve().parents[2]
+    pdfs = corpus_pdfs()[:2]
+    for i, pdf in enumerate(pdfs):
+        server.script(f"/docs/{i}.pdf", Serve(pdf.read_bytes()))
+    links = {f"doc {i}": f"{i}.pdf" for i in range(len(pdfs))}
+    server.script("/docs/", Serve(listing_page(links), "text/html"))
+    sources = write_sources(tmp_path / "sources.yaml", [publisher("pool", listings=[server.url("/docs/")])])
+    apply_prefect_file(root / "deployments" / "prefect.yaml", project_root=root, names=["one-document"])
+    Variable.set("budget_etl_checkout", str(root), overwrite=True)
+    worker_env = {
+        **os.environ, "PREFECT_API_URL": prefect_api,
+        "BUDGET_ETL_DATABASE_URL": flow_settings.resolved_database_url(),
+        "BUDGET_ETL_DATA_DIR": str(flow_settings.data_dir),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "worker", "start", "--pool", "process"],
+        env=worker_env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        settings = flow_settings.model_copy(update={"runner": "deployment", "runner_workers": 2})
+        with use_settings(settings):
+            state = ingest(sources_file=str(sources), return_state=True)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+
+    summary = state.result()
+    assert [o.status for o in summary.outcomes] == ["accepted", "accepted"], summary.outcomes
+    documents = child_flow_runs(state.state_details.flow_run_id)
+    assert len(documents) == 2
+    assert all(d.deployment_id is not None for d in documents), "each document a run of the deployment"
+    assert all("publisher:pool" in d.tags and "outcome:accepted" in d.tags for d in documents)
+    assert all(d.state.name == "Completed" for d in documents)
+    with repo.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM document_versions")).scalar() == 2
