@@ -97,7 +97,7 @@ class PageOcr:
         grey = image[:, :, 0]  # red channel: black ink stays dark, a red seal turns light
         grey = deskew(grey, self.ocr.max_skew_degrees)
         binary = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
-        horizontal, vertical = rulings(binary)
+        horizontal, vertical = rulings(binary, scale)
         rgb = cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB)
         boxes = self.recognise(rgb, scale)
         lines_mask = cv2.bitwise_or(horizontal, vertical)
@@ -210,11 +210,15 @@ def deskew(grey: np.ndarray, max_degrees: float) -> np.ndarray:
     return cv2.warpAffine(grey, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
-def rulings(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Horizontal and vertical strokes much longer than a character's."""
-    h, w = binary.shape
-    long_h = cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 30), 1))
-    long_v = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 70)))
+def rulings(binary: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical strokes much longer than a character's (lengths in points).
+
+    A CJK glyph's longest stroke is about its size (9–12 pt in tables); a ruling runs at least a
+    row's height (≥ 13 pt) — portrait or landscape alike.
+    """
+    w = binary.shape[1]
+    long_h = cv2.getStructuringElement(cv2.MORPH_RECT, (max(int(24 * scale), w // 30), 1))
+    long_v = cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(13 * scale)))
     horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, long_h)
     vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, long_v)
     # a slightly broken or thick ruling is one stroke

@@ -62,7 +62,7 @@ class ScanReader:
 
     def pages(self, pages: Iterable[PageContent]) -> Iterator[PageContent]:
         for page in pages:
-            if self._enabled and page.char_count == 0 and page.image_count > 0:
+            if self._enabled and page.char_count < self.settings.min_chars_per_page and page.image_count > 0:
                 yield self._read_scan(page)
             else:
                 yield page
