@@ -85,6 +85,8 @@ def render(publisher: Publisher, walks: list[SiteWalk], documents: list[str]) ->
                 verb = f"take {decision.action}" if decision.taken else "leave"
                 text = f" “{decision.text}”" if decision.text else ""
                 lines.append(f"    {verb:<15} {decision.url}{text} — {decision.why}")
+        for decision in (d for d in walk.decisions if d.found_on not in walk.pages):
+            lines.append(f"  {'take' if decision.taken else 'leave'} {decision.url} — {decision.why}")
         for url, error in walk.failures:
             lines.append(f"  NOT FETCHED {url}: {error.reason.value}: {error.message}")
         for limit in walk.limits:

@@ -200,13 +200,19 @@ class Walker:
     sleep: Callable[[float], None] = time.sleep
     #: host → when its last page was requested (shared by the walkers of one publisher)
     clock: dict[str, float] = field(default_factory=dict)
+    #: URLs already queued or taken (shared by the walkers of one publisher: one page read once)
+    seen: set[str] = field(default_factory=set)
 
     def walk(self, listing: Listing) -> SiteWalk:
         walk = SiteWalk(listing=listing.url)
         budget = listing.max_pages or self.settings.discovery_max_pages
         queue: deque[tuple[str, Role, int]] = deque([(listing.url, "listing", 0)])
-        queued = {listing.url}
-        taken: set[str] = set()
+        seen = self.seen  # pages queued and attachments taken, across the publisher's listings
+        if listing.url in seen:
+            why = "already reached from an earlier listing of this publisher: read (or bounded) there"
+            walk.decisions.append(LinkDecision(listing.url, listing.url, "", "left", why))
+            return walk
+        seen.add(listing.url)
         while queue:
             url, role, depth = queue.popleft()
             if len(walk.pages) >= budget:
@@ -222,7 +228,7 @@ class Walker:
                 action, why = classify(
                     link, role=role, depth=depth, listing=listing, max_depth=self.settings.discovery_max_depth
                 )
-                if action != "left" and link.url in queued | taken:  # decided once, said each time
+                if action != "left" and link.url in seen:  # decided once, said each time
                     again = LinkDecision(link.url, url, link.text, action, f"linked again ({why})")
                     walk.decisions.append(again)
                     continue
@@ -233,11 +239,11 @@ class Walker:
                         action, why = "left", f"{why}, but {refusal.reason.value}: {refusal.message}"
                 walk.decisions.append(LinkDecision(link.url, url, link.text, action, why))
                 if action == "attachment":
-                    taken.add(link.url)
+                    seen.add(link.url)
                     fmt = (attachment_reason(link) or ("unknown", ""))[0]
                     walk.attachments.append(FoundAttachment(link.url, url, link.text, fmt))
                 elif action in ("page", "article", "frame"):
-                    queued.add(link.url)
+                    seen.add(link.url)
                     next_role: Role = "page" if action == "page" else action  # type: ignore[assignment]
                     next_depth = depth if action == "page" else depth + 1
                     if action == "frame" and role in ("listing", "page"):

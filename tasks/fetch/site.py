@@ -29,14 +29,16 @@ def walk_publisher(
 ) -> list[SiteWalk]:
     """Walk every listing of ``publisher`` (HTTP or browser, as each listing says), in order.
 
-    robots.txt is read once per host through the same fetcher, and one Crawl-delay clock per
-    host spans all the publisher's listings, whichever page source reads them.
+    robots.txt is read once per host through the same fetcher; one Crawl-delay clock per host
+    and one set of seen URLs span all the publisher's listings, whichever page source reads them
+    (two columns listing the same article read it once).
     """
     settings = settings or fetcher.settings
     http = HttpPages(fetcher, policy, throttle, log)
     robots = Robots(http.fetch, settings.user_agent) if settings.obey_robots_txt else None
     walks: list[SiteWalk] = []
     clock: dict[str, float] = {}
+    seen: set[str] = set()
     with ExitStack() as stack:
         browser: BrowserPages | None = None
         for listing in publisher.listings:
@@ -49,7 +51,7 @@ def walk_publisher(
                     )
                     stack.callback(browser.close)
                 pages = browser
-            walks.append(Walker(pages, policy, settings, robots, clock=clock).walk(listing))
+            walks.append(Walker(pages, policy, settings, robots, clock=clock, seen=seen).walk(listing))
     if robots is not None:  # the attachment fetches that follow keep to each host's Crawl-delay too
         for where, rules in robots.hosts.items():
             delay = min(rules.crawl_delay(settings.user_agent), settings.discovery_max_crawl_delay_s)

@@ -176,6 +176,21 @@ def test_discovery_is_bounded_in_depth(site, settings, repository):
     assert site.url("/attach/download?fileId=202") not in [d.url for d in found.documents]
 
 
+def test_two_listings_of_one_publisher_read_a_shared_page_once(site, settings, repository):
+    publisher = Publisher(
+        name="dept-2025", region="某县", department="某县某局", year=2025, kind="budget_disclosure",
+        listings=(
+            Listing(url=site.url(f"{COLUMN}index.html"), follow="article"),
+            Listing(url=site.url(f"{COLUMN}index_1.html"), follow="article"),  # a second column, overlapping
+        ),
+    )
+    with Fetcher(settings) as fetcher:
+        found = discover_publisher(publisher, fetcher=fetcher, repository=repository)
+
+    assert [d.url for d in found.documents] == [site.url(p) for p in ATTACHMENTS]
+    assert site.requested() == ["/robots.txt", *PAGES]
+
+
 def test_a_listing_that_takes_attachments_only_reads_no_articles(site, settings, repository):
     found = discover(site, settings, repository, follow="attachments")
 
