@@ -243,10 +243,11 @@ def test_a_new_item_stated_as_增加_its_whole_amount_has_no_percentage_to_check
 
 
 def test_an_undecided_增加_减少_template_wording_is_not_compared() -> None:
-    assert (
-        added(RD19, append_sentence("培训费预算支出40万元，与上年相比增加（减少）10万元，增长（减少）5%。"))
-        == []
-    )
+    """Not read as a change (no change_* finding), only reported as template wording left in."""
+    sentence = "培训费预算支出40万元，与上年相比增加（减少）10万元，增长（减少）5%。"
+    found = added(RD19, append_sentence(sentence))
+    assert sorted(f.actual for f in found) == ["增加（减少）", "增长（减少）"]
+    assert {f.check for f in found} == {dc.UNDECIDED_WORDING}
 
 
 def test_a_blank_total_in_a_row_whose_parts_print_figures() -> None:
@@ -302,9 +303,23 @@ CLEAN = [
 @pytest.mark.parametrize("stem", CLEAN)
 def test_real_documents_raise_only_their_true_inconsistencies(stem: str) -> None:
     doc = real(stem)
-    checks = dc.CHECK_NAMES
-    found = [key(f) for f in validate_document(doc) if f.check in checks]
+    checks = set(dc.CHECK_NAMES) - {dc.UNDECIDED_WORDING}
+    findings = validate_document(doc)
+    found = [key(f) for f in findings if f.check in checks]
     assert sorted(found) == sorted(TRUE_FINDINGS.get(stem, [])), found
+    undecided = sorted({f.pages[0] for f in findings if f.check == dc.UNDECIDED_WORDING})
+    assert undecided == UNDECIDED_PAGES.get(stem, [])
+
+
+#: pages printing the template's 增加（减少） / 增长（减少） alternatives (all with 0万元 / 0%)
+UNDECIDED_PAGES = {"js-rd-2018": [19, 20, 28, 29], RD19: [9, 16]}
+
+
+def test_template_alternatives_left_in_are_a_warning() -> None:
+    found = added(WL25, append_sentence("政府性基金预算支出0万元，与上年相比增加（减少）0万元。"))
+    assert [(f.check, f.severity.value, f.actual) for f in found] == [
+        (dc.UNDECIDED_WORDING, "warning", "增加（减少）")
+    ]
 
 
 def covered_checks() -> set[str]:
@@ -315,7 +330,7 @@ def covered_checks() -> set[str]:
 
     return (
         {k[0] for case in CASES for k in case.expected}
-        | {dc.BLANK_FIGURE, dc.COMPLETION_PERCENT}
+        | {dc.BLANK_FIGURE, dc.COMPLETION_PERCENT, dc.UNDECIDED_WORDING}
         | {
             fa.ITEMS_SUM,
             fa.SIDE_TOTAL,

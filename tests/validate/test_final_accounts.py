@@ -187,6 +187,9 @@ def test_the_published_final_accounts_text_raises_no_document_finding(stem: str)
     ]
     assert [f.message for check in checks for f in check(doc, settings)] == []
     assert len(list(dc.stated_changes(doc))) >= 2
+    # the one template alternative left in: sh-ghzy p25 "减少0.15万元，下降（增长）27.78%"
+    undecided = [(f.pages, f.actual) for f in dc.check_undecided_wording(doc, settings)]
+    assert undecided == ([([25], "下降（增长）")] if stem == "sh-ghzy-2024-final" else [])
 
 
 def classified_final() -> ExtractedDocument:

@@ -81,6 +81,7 @@ CHECKS: tuple[ReconciliationCheck, ...] = (
     ReconciliationCheck((document_checks.CHANGE_PERCENT,), document_checks.check_change_percent),
     ReconciliationCheck((document_checks.COMPARISON_WORD,), document_checks.check_comparison_words),
     ReconciliationCheck((document_checks.COMPLETION_PERCENT,), document_checks.check_completion_percent),
+    ReconciliationCheck((document_checks.UNDECIDED_WORDING,), document_checks.check_undecided_wording),
     ReconciliationCheck((document_checks.LISTED_TABLE_MISSING,), document_checks.check_listed_tables),
     ReconciliationCheck((document_checks.NOTE_ON_FILLED_TABLE,), document_checks.check_note_on_filled_table),
     ReconciliationCheck((document_checks.BLANK_FIGURE,), document_checks.check_blank_figures),

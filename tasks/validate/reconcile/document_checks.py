@@ -35,6 +35,7 @@ CHANGE_DIRECTION = "document.change_direction"
 CHANGE_PERCENT = "document.change_percent"
 COMPARISON_WORD = "document.comparison_word"
 COMPLETION_PERCENT = "document.completion_percent"
+UNDECIDED_WORDING = "document.undecided_wording"
 LISTED_TABLE_MISSING = "document.listed_table_missing"
 NOTE_ON_FILLED_TABLE = "document.note_on_filled_table"
 BLANK_FIGURE = "document.blank_figure"
@@ -419,6 +420,26 @@ def check_completion_percent(doc: ExtractedDocument, settings: ValidateSettings)
                     f"not the stated {percent}%",
                     expected=computed.quantize(Decimal("0.01")),
                     actual=percent,
+                    pages=[page],
+                )
+            )
+    return findings
+
+
+def check_undecided_wording(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    """The template's alternatives left in (``增加（减少）0万元``, ``下降（增长）27.78%``): the author chose
+    no word, so the sentence says nothing about the direction. A warning: the figures may still be right."""
+    pattern = re.compile(vocabulary()["undecided_wording"])
+    findings = []
+    for page, sentence in sentences(doc):
+        for m in pattern.finditer(sentence):
+            findings.append(
+                Finding(
+                    check=UNDECIDED_WORDING,
+                    severity=Severity.WARNING,
+                    message=f"template alternatives {m.group(0)!r} left in: {sentence.strip()[:80]!r}",
+                    expected="one word of change",
+                    actual=m.group(0),
                     pages=[page],
                 )
             )
