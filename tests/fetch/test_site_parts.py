@@ -144,6 +144,10 @@ def decide(url: str, text: str = "", tag: str = "a", role: str = "listing", list
     [
         ("http://h/zwgk/yjsgk/index_2.html", "3", "page"),
         ("http://h/zwgk/yjsgk/list.jsp?pageNo=2", "下一页", "page"),
+        ("http://h/zwgk/yjsgk/list_3.shtml", "[3]", "page"),
+        ("http://h/zwgk/yjsgk/index.html?pageNum=4", "第4页", "page"),
+        ("http://h/zwgk/yjsgk/index.html?uid=1&pageNum=2", "下一页 >>", "page"),
+        ("http://h/zwgk/yjsgk/index_5.html", "【后页】", "page"),
         ("http://h/zwgk/other/index_2.html", "2", "left"),  # another column's pages
         ("http://h/zwgk/yjsgk/index_2.html", "尾页", "left"),
         ("http://h/zwgk/yjsgk/t1.html", "2025年部门预算公开", "article"),
