@@ -99,6 +99,8 @@ def settings_env(work: Path, runner: str, workers: int, rate: float) -> dict[str
         "BUDGET_ETL_DATA_DIR": str(work / "data"), "BUDGET_ETL_RUNNER": runner,
         "BUDGET_ETL_RUNNER_WORKERS": str(workers), "BUDGET_ETL_HTTP_ALLOW_PRIVATE_HOSTS": "true",
         "BUDGET_ETL_PER_HOST_CONCURRENCY": "8", "BUDGET_ETL_PER_HOST_REQUESTS_PER_S": str(rate),
+        # results (the sha256 cache of extraction/validation) per measurement: no run reuses another's
+        "PREFECT_LOCAL_STORAGE_PATH": str(work / "results"),
     }
 
 
