@@ -206,7 +206,7 @@ def test_final_accounts_end_with_their_own_reason(stem: str) -> None:
     reason = caught.value.reason
     assert reason not in (Reason.NO_BUDGET_TABLES, Reason.UNEXPECTED_ERROR), str(caught.value)
     if "template" in next(r["kind"] for r in manifest_rows() if r["file"] == f"{stem}.pdf"):
-        # a blank template (上海市XX局 …) is never data, whatever kind it is a template of (issue 15)
+        # a blank template (XX局 …) is never data, whatever kind it is a template of (issue 15)
         assert reason is Reason.TEMPLATE_DOCUMENT, f"{stem}: ended with {reason.value!r}"
         return
     assert "final" in reason.value, f"{stem}: ended with {reason.value!r}, not a final-accounts reason"
