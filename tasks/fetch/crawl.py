@@ -202,11 +202,14 @@ class Walker:
     clock: dict[str, float] = field(default_factory=dict)
     #: URLs already queued or taken (shared by the walkers of one publisher: one page read once)
     seen: set[str] = field(default_factory=set)
+    #: URLs refused (host policy, robots.txt) → why; reported once however often they are linked
+    refused: dict[str, str] = field(default_factory=dict)
 
     def walk(self, listing: Listing) -> SiteWalk:
         walk = SiteWalk(listing=listing.url)
         budget = listing.max_pages or self.settings.discovery_max_pages
-        queue: deque[tuple[str, Role, int]] = deque([(listing.url, "listing", 0)])
+        # (url, role, depth, the page that linked it, its link text)
+        queue: deque[tuple[str, Role, int, str, str]] = deque([(listing.url, "listing", 0, listing.url, "")])
         seen = self.seen  # pages queued and attachments taken, across the publisher's listings
         if listing.url in seen:
             why = "already reached from an earlier listing of this publisher: read (or bounded) there"
@@ -214,7 +217,7 @@ class Walker:
             return walk
         seen.add(listing.url)
         while queue:
-            url, role, depth = queue.popleft()
+            url, role, depth, parent, parent_text = queue.popleft()
             if len(walk.pages) >= budget:
                 walk.limits.append(f"{url} not read: the limit of {budget} page(s) per run is reached")
                 continue
@@ -222,12 +225,16 @@ class Walker:
             if page is None:
                 continue
             if page.document_format is not None:  # the "page" was a file: the response decides
-                walk.attachments.append(FoundAttachment(url, listing.url, "", page.document_format))
+                walk.attachments.append(FoundAttachment(url, parent, parent_text, page.document_format))
                 continue
             for link in page_links(page.html or "", page.final_url or url):
                 action, why = classify(
                     link, role=role, depth=depth, listing=listing, max_depth=self.settings.discovery_max_depth
                 )
+                if action != "left" and link.url in self.refused:
+                    why = f"linked again ({self.refused[link.url]})"
+                    walk.decisions.append(LinkDecision(link.url, url, link.text, "left", why))
+                    continue
                 if action != "left" and link.url in seen:  # decided once, said each time
                     again = LinkDecision(link.url, url, link.text, action, f"linked again ({why})")
                     walk.decisions.append(again)
@@ -237,6 +244,7 @@ class Walker:
                     if refusal is not None:
                         walk.failures.append((link.url, refusal))
                         action, why = "left", f"{why}, but {refusal.reason.value}: {refusal.message}"
+                        self.refused[link.url] = why
                 walk.decisions.append(LinkDecision(link.url, url, link.text, action, why))
                 if action == "attachment":
                     seen.add(link.url)
@@ -248,7 +256,7 @@ class Walker:
                     next_depth = depth if action == "page" else depth + 1
                     if action == "frame" and role in ("listing", "page"):
                         next_role = "page"  # a listing's frame is more of the listing
-                    queue.append((link.url, next_role, next_depth))
+                    queue.append((link.url, next_role, next_depth, url, link.text))
         walk.robots = self.describe_robots()
         return walk
 

@@ -39,6 +39,7 @@ def walk_publisher(
     walks: list[SiteWalk] = []
     clock: dict[str, float] = {}
     seen: set[str] = set()
+    refused: dict[str, str] = {}
     with ExitStack() as stack:
         browser: BrowserPages | None = None
         for listing in publisher.listings:
@@ -51,7 +52,8 @@ def walk_publisher(
                     )
                     stack.callback(browser.close)
                 pages = browser
-            walks.append(Walker(pages, policy, settings, robots, clock=clock, seen=seen).walk(listing))
+            walker = Walker(pages, policy, settings, robots, clock=clock, seen=seen, refused=refused)
+            walks.append(walker.walk(listing))
     if robots is not None:  # the attachment fetches that follow keep to each host's Crawl-delay too
         for where, rules in robots.hosts.items():
             delay = min(rules.crawl_delay(settings.user_agent), settings.discovery_max_crawl_delay_s)

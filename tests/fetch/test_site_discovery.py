@@ -191,6 +191,27 @@ def test_two_listings_of_one_publisher_read_a_shared_page_once(site, settings, r
     assert site.requested() == ["/robots.txt", *PAGES]
 
 
+def test_a_refused_link_on_every_page_is_reported_once(site, settings, repository):
+    footer = '<a href="/private/archive_2023.html">2023年部门预算（归档）</a>'
+    for path in (f"{COLUMN}index.html", f"{COLUMN}index_1.html"):
+        site.routes[path].body = site.routes[path].body.replace(b"</body>", footer.encode() + b"</body>")
+    found = discover(site, settings, repository)
+
+    assert [(f.url, f.error.reason) for f in found.failures] == [
+        (site.url("/private/archive_2023.html"), Reason.ROBOTS_DISALLOWED)
+    ]
+
+
+def test_a_link_that_answers_with_a_document_is_one_whatever_it_looked_like(site, settings, repository):
+    site.routes[f"{COLUMN}202408/t20240801_4.html"] = pdf(ACCOUNTS_PDF)  # an "article" that is the file
+    found = discover(site, settings, repository)
+
+    [document] = [d for d in found.documents if d.url == site.url(f"{COLUMN}202408/t20240801_4.html")]
+    assert (document.format, document.text, document.found_on) == (
+        "pdf", "2024年部门决算公开", site.url(f"{COLUMN}index_1.html")
+    )
+
+
 def test_a_listing_that_takes_attachments_only_reads_no_articles(site, settings, repository):
     found = discover(site, settings, repository, follow="attachments")
 
