@@ -219,3 +219,13 @@ FINAL_TABLE_TYPES: dict[str, TableType] = {
     )
 }
 FINAL_STANDARD_TABLES: tuple[str, ...] = tuple(FINAL_TABLE_TYPES)
+
+
+def empty_note_required(slug: str | None) -> bool:
+    """Whether a table printed empty must say so (空表列示 …): the standard tables must, others not.
+
+    The disclosure rules ask the note of the standard tables (budget and final accounts alike); a
+    blank list such as 政府采购 without one is suspicious, not a contradiction.
+    """
+    table_type = TABLE_TYPES.get(slug or "") or FINAL_TABLE_TYPES.get(slug or "")
+    return table_type is not None and table_type.standard

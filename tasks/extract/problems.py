@@ -16,7 +16,7 @@ from budget_etl.contract import (
     EXTRACT_AMOUNT_NOT_NUMBER,
     EXTRACT_EMPTY_TABLE_WITHOUT_NOTE,
     EXTRACT_HEADER_NOT_UNDERSTOOD,
-    TABLE_TYPES,
+    empty_note_required,
 )
 from budget_etl.findings import Finding, Severity
 from tasks.extract.records import CellProblem
@@ -48,11 +48,9 @@ def header_not_understood(
 
 
 def empty_without_note(table: str, title: str, pages: list[int]) -> Finding:
-    table_type = TABLE_TYPES.get(table)
-    required = table_type is not None and table_type.standard
     return Finding(
         check=EXTRACT_EMPTY_TABLE_WITHOUT_NOTE,
-        severity=Severity.ERROR if required else Severity.WARNING,
+        severity=Severity.ERROR if empty_note_required(table) else Severity.WARNING,
         message=f"table {title!r} has no records and prints no 空表 note (pages {pages})",
         table=table, pages=list(pages),
     )
