@@ -8,7 +8,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: install test lint demo bench corpus corpus-deps clean browser
+.PHONY: install test lint demo bench corpus corpus-deps clean browser system-deps
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,16 +21,23 @@ install: $(VENV)/.installed
 lint: install
 	$(PY) -m ruff check .
 
-# Debian's chromium (and a CJK font, so screenshots show the documents' names) for the browser checks;
-# Playwright drives it — never `playwright install`, which downloads a browser build. Installed when
-# running as root and missing; otherwise the browser checks skip loudly.
-browser:
-	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
+# What the suite needs from Debian, installed by `make test` itself when missing (root + apt, as on
+# every machine of this kind): Debian's chromium for the browser checks (Playwright drives it —
+# never `playwright install`, which downloads a browser build) and the CJK fonts the corpus
+# generator measures text with (the Office-original tests build their .docx/.xlsx from the same
+# layout model). Without root the tests that need them skip loudly (and fail under CI).
+TEST_APT := chromium fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai
+system-deps:
+	@missing="$$(for p in $(TEST_APT); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-zenhei; \
-	else echo "WARNING: no chromium and not root: the browser checks will be SKIPPED"; fi
+		echo "make: installing $$missing (apt-get)"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	else echo "WARNING: missing $$missing and not root: the tests that need them will be SKIPPED"; fi
 
-test: install lint browser
+browser: system-deps
+
+test: install lint system-deps
 	$(PY) -m pytest -q
 
 # The demo processes its documents in parallel on every core (Prefect's process-pool task runner,
@@ -42,9 +49,9 @@ bench: install
 	$(PY) bench/extract.py
 
 # Re-render the test corpus with the fonts and LibreOffice it was rendered with (see
-# tests/fixtures/README.md). `make test` needs none of this: the suite reads the committed PDFs and
-# draws its own small PDFs in reportlab's built-in CID fonts. corpus-deps installs the Debian
-# packages with apt-get when missing (root; what a fresh machine of this kind lacks).
+# tests/fixtures/README.md). The suite reads the committed PDFs and draws its own small PDFs in
+# reportlab's built-in CID fonts; re-rendering the corpus also needs LibreOffice Writer. corpus-deps
+# installs the Debian packages with apt-get when missing (root; what a fresh machine of this kind lacks).
 CORPUS_APT := fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai libreoffice-writer-nogui
 corpus-deps:
 	@dpkg-query -W $(CORPUS_APT) >/dev/null 2>&1 || { \
