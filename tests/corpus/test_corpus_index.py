@@ -81,7 +81,8 @@ def _check_record(slug: str, record: dict[str, Any]) -> None:
 @pytest.mark.parametrize("name", sorted({e["seed"] for e in INDEX}) + STEMS)
 def test_golden_file_follows_the_data_dictionary(name: str) -> None:
     data = golden(name)
-    assert set(data) == {"document", "tables"}
+    assert set(data) == {"document", "tables", "findings"}  # the extract JSON's three keys
+    assert data["findings"] == []  # the seeds print nothing the extractor cannot read
     doc = data["document"]
     assert doc["kind"] in DOCUMENT_KINDS
     assert isinstance(doc["budget_year"], int) and doc["unit"] == "万元"
@@ -103,6 +104,8 @@ def test_variant_golden_differs_from_the_seed_golden_only_in_page_facts(stem: st
     for key in ("page_count", "sha256"):
         seed["document"].pop(key)
         variant["document"].pop(key)
+    assert seed["document"].pop("reader") == ""  # a seed-level golden holds for every reader
+    assert variant["document"].pop("reader") == "pdf_text"  # every variant is a text-layer PDF
     assert variant["document"] == seed["document"]
     assert [(t["type"], t["title"], t["records"]) for t in variant["tables"]] == [
         (t["type"], t["title"], t["records"]) for t in seed["tables"]

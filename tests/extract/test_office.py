@@ -33,7 +33,7 @@ CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 
 
 def _fonts_or_skip() -> None:
-    """The generator measures cell text with Debian's CJK fonts (``make system-deps``, run by ``make test``)."""
+    """The generator measures cell text with Debian's CJK fonts (``make system-deps``, run by make test)."""
     from tests.fixtures.generator.render_reportlab import register_fonts
 
     try:
