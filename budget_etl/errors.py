@@ -24,7 +24,7 @@ class Reason(StrEnum):
     FILE_NOT_FOUND = "file_not_found"  # a path given on the command line does not exist
     EMPTY_FILE = "empty_file"
     NOT_PDF = "not_pdf"
-    UNSUPPORTED_FORMAT = "unsupported_format"  # DOC/DOCX/XLS/XLSX: recognised, not yet extracted
+    UNSUPPORTED_FORMAT = "unsupported_format"  # no reader here for it (.doc without LibreOffice, damaged)
     TRUNCATED_PDF = "truncated_pdf"
     CORRUPT_PDF = "corrupt_pdf"
     ENCRYPTED_PDF = "encrypted_pdf"
