@@ -166,21 +166,20 @@ def document_unit(table_units: list[str | None], lines: list[TextLine]) -> str |
 
 
 def empty_note(block: TableBlock, row_notes: list[str]) -> str | None:
-    """A printed note saying the table is empty on purpose (空表列示 / 本表无数据 …)."""
-    for text in [*row_notes, *(ln.text for ln in block.trailing), *(ln.text for ln in block.context)]:
-        note = empty_note_in(text)
-        if note:
-            return note
-    return None
+    """A printed note saying the table is empty on purpose (空表列示 / 本表无数据 …).
+
+    Looked for inside and under the table first, then in its caption lines above.
+    """
+    return trailing_note(block, row_notes) or _first_note(ln.text for ln in block.context)
 
 
 def trailing_note(block: TableBlock, row_notes: list[str]) -> str | None:
     """An empty-table note printed inside or under a table that has rows."""
-    for text in [*row_notes, *(ln.text for ln in block.trailing)]:
-        note = empty_note_in(text)
-        if note:
-            return note
-    return None
+    return _first_note([*row_notes, *(ln.text for ln in block.trailing)])
+
+
+def _first_note(texts: Iterable[str]) -> str | None:
+    return next((note for text in texts if (note := empty_note_in(text))), None)
 
 
 def scope(blocks: list[TableBlock], lines: list[TextLine]) -> str | None:

@@ -34,7 +34,7 @@ class ExtractSettings:
     max_title_chars: int = 90
     #: a wrapped title's lines are at most this many font heights apart
     title_wrap_gap: float = 1.0
-    #: longest target unit (``万元``, ``人次``, ``平方米``); a longer tail (``12 月底之前``) is qualitative
+    #: longest part of a target unit between slashes (``万元``, ``元/人月``); a longer tail is qualitative
     max_target_unit_chars: int = 3
     #: vertical tolerance (points) when grouping characters outside tables into lines
     line_tolerance: float = 3.0
