@@ -8,7 +8,7 @@ class only wires them and turns the whole document into an ``ExtractedDocument``
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,7 @@ class DocumentExtractor:
                 layer.add(page)
                 finder.feed(page)
                 self._drain(finder.blocks, stitchers, settled)
-        layer.check(page_count, self.settings)
+        layer.check(page_count, self.settings, source.ocr_outcome)
         narrative = build_narrative(
             finder.lines, slack=self.settings.paragraph_slack, short_line=self.settings.paragraph_short_line,
         )
@@ -291,12 +291,14 @@ class TextLayer:
         if page.cid_in_tables > 0:
             self.garbled_table_pages.append(page.number)
 
-    def check(self, page_count: int, settings: ExtractSettings) -> None:
+    def check(self, page_count: int, settings: ExtractSettings,
+              ocr_outcome: Callable[[], tuple[str, str]] | None = None) -> None:
         if self.chars < settings.min_chars_per_page:
+            code, said = ocr_outcome() if ocr_outcome else ("not_applicable", "")
             raise ExtractError(
                 Reason.NO_TEXT_LAYER,
-                "the PDF has no text layer (scanned or image-only pages); OCR is not attempted",
-                page_count=page_count, images=self.images,
+                f"the PDF has no text layer (scanned or image-only pages); {said}".rstrip("; "),
+                page_count=page_count, images=self.images, ocr=code,
             )
         share = self.cids / self.chars
         if share > settings.max_cid_share:

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from budget_etl.contract import EXTRACT_AMOUNT_NOT_NUMBER, EXTRACT_OCR_LOW_CONFIDENCE, TABLE_TYPES
 from budget_etl.errors import ExtractError, Reason
 from tasks.extract import extract_document
 from tasks.extract.readers.scan import ocr_available
+from tests.extract.ocr_audit import audit_extract
 from tests.extract.scans import scanned_pdf
 from tests.extract.scoring import score_extract
 
@@ -74,45 +74,11 @@ def test_scanned_table_pages_are_read_by_ocr(stem: str, pages: list[int]) -> Non
 def test_no_wrong_amount_is_accepted_silently(stem: str, pages: list[int]) -> None:
     """Every amount the OCR got wrong is flagged: a low-confidence finding with its text, a cell that
     is not a number, or a failed check (validation: totals, sums) on its table — never accepted."""
-    from budget_etl.document import ExtractedDocument
-    from budget_etl.findings import Severity
-    from tasks.validate import validate_document
-
     actual = ocr_result(stem, pages)
-    checked = validate_document(ExtractedDocument.from_dict(actual))
-    failed_tables = {f.table for f in checked if f.severity == Severity.ERROR and f.table}
-    golden = golden_on(stem, pages)
-    findings = actual["findings"]
-    flagged_numbers = {_number(f["actual"]) for f in findings if f["check"] == EXTRACT_OCR_LOW_CONFIDENCE}
-    not_numbers = {(f["table"], f["line_no"]) for f in findings if f["check"] == EXTRACT_AMOUNT_NOT_NUMBER}
-    wrong = []
-    by_type = {t["type"]: t for t in tables_on(actual, pages)}
-    for table in golden["tables"]:
-        amounts = TABLE_TYPES[table["type"]].amount_fields if table["type"] in TABLE_TYPES else ()
-        got = by_type.get(table["type"], {"records": []})["records"]
-        for i, record in enumerate(table["records"]):
-            mine = got[i] if i < len(got) else {}
-            for name in amounts:
-                if not _same_number(record.get(name), mine.get(name)):
-                    wrong.append((table["type"], mine.get("line_no"), name, record.get(name), mine.get(name)))
-    silent = [w for w in wrong
-              if _number(w[4]) not in flagged_numbers and (w[0], w[1]) not in not_numbers
-              and w[0] not in failed_tables]
-    print(f"OCR {stem} pages {pages}: {len(wrong)} wrong amounts, {len(silent)} not flagged")
-    assert not silent, f"wrong amounts accepted without a finding: {silent[:10]}"
-
-
-def _number(value: Any) -> float | None:
-    try:
-        return round(float(str(value).replace(",", "")), 2)
-    except (TypeError, ValueError):
-        return None
-
-
-def _same_number(a: Any, b: Any) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return abs(float(a) - float(b)) <= 0.005
+    expected = json.loads((CORPUS / f"{stem}.expected.json").read_text(encoding="utf-8"))
+    audit = audit_extract(actual, expected, pages)
+    print(f"OCR {stem} pages {pages}: {len(audit.wrong)} wrong amounts, {len(audit.silent)} not flagged")
+    assert not audit.silent, f"wrong amounts accepted without a finding: {audit.silent[:10]}"
 
 
 def test_without_ocr_a_scan_keeps_its_clear_reason(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -123,3 +89,32 @@ def test_without_ocr_a_scan_keeps_its_clear_reason(monkeypatch: pytest.MonkeyPat
     with pytest.raises(ExtractError) as caught:
         extract_document(pdfs.image_only_pdf())
     assert caught.value.reason == Reason.NO_TEXT_LAYER
+    if ocr_available():
+        assert caught.value.evidence["ocr"] == "disabled"
+        assert "BUDGET_ETL_OCR_ENABLED=false" in caught.value.message
+
+
+def test_without_the_ocr_extra_the_reason_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The extra absent (its module unimportable, as in a plain install): the message names it."""
+    import sys
+
+    from tests.extract import pdfs
+
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # import now raises ImportError
+    with pytest.raises(ExtractError) as caught:
+        extract_document(pdfs.image_only_pdf())
+    assert caught.value.reason == Reason.NO_TEXT_LAYER
+    assert caught.value.evidence["ocr"] == "not_installed"
+    assert "budget-etl[ocr]" in caught.value.message and "not attempted" not in caught.value.message
+
+
+@needs_ocr
+def test_a_scan_ocr_cannot_read_says_ocr_ran(monkeypatch: pytest.MonkeyPatch) -> None:
+    """OCR installed and run on a page with no writing (a blank frame): not "OCR not attempted"."""
+    from tests.extract import pdfs
+
+    with pytest.raises(ExtractError) as caught:
+        extract_document(pdfs.image_only_pdf())
+    assert caught.value.reason == Reason.NO_TEXT_LAYER
+    assert caught.value.evidence["ocr"] == "read_nothing"
+    assert "OCR ran on 1 image page(s)" in caught.value.message

@@ -30,6 +30,8 @@ class Source:
     pages: Callable[[], Iterable[PageContent]]
     #: what a reader saw but could not trust (``extract.ocr_low_confidence`` …)
     findings: list[Finding] = field(default_factory=list)
+    #: (code, sentence) of what OCR did with image-only pages (PDFs only), said by ``no_text_layer``
+    ocr_outcome: Callable[[], tuple[str, str]] | None = None
 
 
 @contextmanager
@@ -51,6 +53,6 @@ def open_source(
         page_count = count_pages(pdf, settings)
         scan = ScanReader(data, settings)
         source = Source(reader="pdf_text", page_count=page_count, pages=lambda: scan.pages(pdf_pages(pdf)),
-                        findings=scan.findings)
+                        findings=scan.findings, ocr_outcome=scan.outcome)
         scan.source = source
         yield source

@@ -3,7 +3,8 @@
 A page with images but no characters is a scan. With ``rapidocr-onnxruntime`` and OpenCV
 present (``pip install budget-etl[ocr]``) it is rendered and read by :mod:`.ocr`, and the
 document's reader becomes ``pdf_ocr``; without them the page stays empty and the document
-ends with today's ``no_text_layer`` reason.
+ends ``no_text_layer`` — whose message then says what happened (:meth:`ScanReader.outcome`):
+OCR not installed (and what to install), switched off, run but reading nothing, or failed.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ def ocr_available() -> bool:
     return True
 
 
+#: what to install for OCR (said by ``no_text_layer`` when it is missing)
+INSTALL_HINT = "pip install 'budget-etl[ocr]' (rapidocr-onnxruntime, opencv-python-headless)"
+
+
 class ScanReader:
     """Passes text-layer pages through; replaces image-only pages by their OCR reading."""
 
@@ -58,21 +63,49 @@ class ScanReader:
         self.findings: list[Finding] = []
         self.source: Any = None
         self._ocr: Any = None
-        self._enabled = OcrSettings().enabled and ocr_available()
+        self._switched_on = OcrSettings().enabled
+        self._installed = ocr_available()
+        self._enabled = self._switched_on and self._installed
+        self._scans = 0  # image-only pages seen
+        self._ocr_chars = 0
+        self._failure: str | None = None
 
     def pages(self, pages: Iterable[PageContent]) -> Iterator[PageContent]:
         for page in pages:
-            if self._enabled and page.char_count < self.settings.min_chars_per_page and page.image_count > 0:
-                yield self._read_scan(page)
+            if page.char_count < self.settings.min_chars_per_page and page.image_count > 0:
+                self._scans += 1
+                yield self._read_scan(page) if self._enabled else page
             else:
                 yield page
+
+    def outcome(self) -> tuple[str, str]:
+        """(code, sentence) of what OCR did with the image-only pages — for ``no_text_layer``.
+
+        Why: "OCR not attempted" is wrong once OCR ran; a reviewer must know whether to install
+        the extra, switch it on, or look at a scan too poor to read.
+        """
+        if not self._scans:
+            return "no_images", "the pages hold neither text nor images: there is nothing to OCR"
+        if not self._installed:
+            return "not_installed", f"OCR is not installed: {INSTALL_HINT}"
+        if not self._switched_on:
+            return "disabled", "OCR is installed but switched off (BUDGET_ETL_OCR_ENABLED=false)"
+        if self._failure is not None:
+            return "failed", f"OCR failed: {self._failure}"
+        read = f"only {self._ocr_chars} characters" if self._ocr_chars else "no text"
+        return "read_nothing", f"OCR ran on {self._scans} image page(s) and read {read}"
 
     def _read_scan(self, page: PageContent) -> PageContent:
         from tasks.extract.readers.ocr import PageOcr
 
-        if self._ocr is None:
-            self._ocr = PageOcr(self.data, self.settings)
-        content, findings = self._ocr.read(page.number)
+        try:
+            if self._ocr is None:
+                self._ocr = PageOcr(self.data, self.settings)
+            content, findings = self._ocr.read(page.number)
+        except Exception as exc:  # a broken model file or onnxruntime: the page stays unread, said so
+            self._failure = f"page {page.number}: {type(exc).__name__}: {exc}"[:300]
+            return page
+        self._ocr_chars += content.char_count
         content.image_count = page.image_count
         self.findings.extend(findings)
         if self.source is not None and content.char_count:
