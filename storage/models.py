@@ -508,6 +508,126 @@ class OtherTableRow(RecordBase):
     cells: Mapped[list[Any] | None] = mapped_column(JSON_OR_NULL)
 
 
+# --- 部门决算 final accounts (issue 15; migration 0007, repaired by 0011) --------------------------
+
+
+class _FinalBalance:
+    """A fund table's row (no 合计 column).
+
+    年初结转和结余 + 本年收入 = 本年支出 + 结余分配 + 年末结转和结余.
+    """
+
+    line_no: Mapped[int | None]
+    code: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    opening_balance: Mapped[Decimal | None]
+    current_revenue: Mapped[Decimal | None]
+    current_expenditure: Mapped[Decimal | None]
+    balance_allocation: Mapped[Decimal | None]
+    closing_balance: Mapped[Decimal | None]
+
+
+class RevenueExpenditureFinal(_TwoSided, RecordBase):
+    """收入支出决算总表."""
+
+    __tablename__ = "revenue_expenditure_final"
+    __table_args__ = (CheckConstraint(_in("side", SIDES), "side"),)
+
+    amount: Mapped[Decimal | None]
+
+
+class RevenueFinal(_Classified, RecordBase):
+    """收入决算表."""
+
+    __tablename__ = "revenue_final"
+
+    fiscal_appropriation: Mapped[Decimal | None]
+    superior_subsidy: Mapped[Decimal | None]
+    business_income: Mapped[Decimal | None]
+    operating_income: Mapped[Decimal | None]
+    subordinate_remittance: Mapped[Decimal | None]
+    other_income: Mapped[Decimal | None]
+
+
+class ExpenditureFinal(_Classified, _BasicProject, RecordBase):
+    """支出决算表."""
+
+    __tablename__ = "expenditure_final"
+
+    remittance_to_superior: Mapped[Decimal | None]
+    operating: Mapped[Decimal | None]
+    subsidy_to_subordinate: Mapped[Decimal | None]
+
+
+class FiscalAppropriationFinal(_TwoSided, RecordBase):
+    """财政拨款收入支出决算总表."""
+
+    __tablename__ = "fiscal_appropriation_final"
+    __table_args__ = (CheckConstraint(_in("side", SIDES), "side"),)
+
+    total: Mapped[Decimal | None]
+    general_budget: Mapped[Decimal | None]
+    government_fund: Mapped[Decimal | None]
+    state_capital: Mapped[Decimal | None]
+
+
+class GeneralBudgetExpenditureFinal(_Classified, _BasicProject, RecordBase):
+    """一般公共预算财政拨款支出决算表 (``budget_amount``: the 预算数 the budget-vs-final view compares)."""
+
+    __tablename__ = "general_budget_expenditure_final"
+
+    budget_amount: Mapped[Decimal | None]
+
+
+class GeneralBudgetBasicExpenditureFinal(_Classified, RecordBase):
+    """一般公共预算财政拨款基本支出决算表."""
+
+    __tablename__ = "general_budget_basic_expenditure_final"
+
+    personnel: Mapped[Decimal | None]
+    public_funds: Mapped[Decimal | None]
+
+
+class GovernmentFundFinal(_FinalBalance, _BasicProject, RecordBase):
+    """政府性基金预算财政拨款收入支出决算表."""
+
+    __tablename__ = "government_fund_final"
+
+
+class StateCapitalFinal(_FinalBalance, _BasicProject, RecordBase):
+    """国有资本经营预算财政拨款收入支出决算表."""
+
+    __tablename__ = "state_capital_final"
+
+
+class ThreePublicFinal(RecordBase):
+    """财政拨款“三公”经费支出决算表: 预算数 and 决算数 per item."""
+
+    __tablename__ = "three_public_final"
+
+    line_no: Mapped[int | None]
+    item: Mapped[str | None] = mapped_column(Text)
+    budget_amount: Mapped[Decimal | None]
+    final_amount: Mapped[Decimal | None]
+
+
+#: 决算 table slug (``budget_etl.contract.FINAL_TABLE_TYPES``) → its record model
+FINAL_RECORD_MODELS: dict[str, type[RecordBase]] = {
+    m.__tablename__: m
+    for m in (
+        RevenueExpenditureFinal,
+        RevenueFinal,
+        ExpenditureFinal,
+        FiscalAppropriationFinal,
+        GeneralBudgetExpenditureFinal,
+        GeneralBudgetBasicExpenditureFinal,
+        GovernmentFundFinal,
+        StateCapitalFinal,
+        ThreePublicFinal,
+    )
+}
+
+
 #: table slug (the data dictionary's ``type``) → its record model
 RECORD_MODELS: dict[str, type[RecordBase]] = {
     m.__tablename__: m
@@ -529,6 +649,7 @@ RECORD_MODELS: dict[str, type[RecordBase]] = {
     )
 }
 RECORD_MODELS[OTHER_TABLE] = OtherTableRow
+RECORD_MODELS.update(FINAL_RECORD_MODELS)
 
 #: 绩效 form table type → (its indicator model, the indicator's column pointing at the form)
 FORM_INDICATORS: dict[str, tuple[type[Base], str]] = {
