@@ -7,8 +7,9 @@ Three kinds of file, told apart by MANIFEST.md and the golden itself:
 * budget files with tables: ``extract`` must score 100% (every table, row and number);
 * narrative-only files (the explanation published without its tables): a document with
   ``narrative_only`` true, the right metadata and no tables — a normal outcome, not an error;
-* 决算 final accounts: not budgets, so extraction ends with a reason of its own — not
-  ``no_budget_tables`` and not a crash.
+* 决算 final accounts with a golden: scored like budget files, against the 决算 types;
+* 决算 files without a golden (the blank template): extraction ends with a reason of its own —
+  not ``no_budget_tables`` and not a crash.
 
 ``tests/fixtures/real/pending.txt`` lists the files the extractor does not read yet (or whose
 golden is not written yet); each is a strict xfail, so a file that starts passing fails the
@@ -26,7 +27,7 @@ from typing import Any
 import pdfplumber
 import pytest
 
-from budget_etl.contract import OTHER_TABLE, TABLE_TYPES
+from budget_etl.contract import FINAL_ACCOUNTS_KIND, FINAL_TABLE_TYPES, OTHER_TABLE, TABLE_TYPES
 from budget_etl.errors import ExtractError, Reason
 from tasks.extract import DocumentExtractor
 from tests.extract.scoring import score_extract
@@ -77,7 +78,9 @@ def pending() -> dict[str, str]:
     return out
 
 
-def params(kind: str) -> list[Any]:
+def params(kind: str, with_golden: bool | None = None) -> list[Any]:
+    """Stems of a kind as test parameters (pending ones strict xfail); ``with_golden`` keeps only
+    the files that have (True) or lack (False) a golden."""
     waiting = pending()
     return [
         pytest.param(
@@ -86,6 +89,7 @@ def params(kind: str) -> list[Any]:
             id=stem,
         )
         for stem in stems(kind)
+        if with_golden is None or golden_path(stem).exists() == with_golden
     ]
 
 
@@ -127,16 +131,17 @@ def test_golden_is_well_formed(path: Path) -> None:
     assert doc["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
     assert doc["page_count"] == _page_count(pdf)
     assert doc["narrative_only"] == (not data["tables"])
+    types = FINAL_TABLE_TYPES if doc["kind"] == FINAL_ACCOUNTS_KIND else TABLE_TYPES  # 决算: own types
     last_page = 0
     for table in data["tables"]:
         where = f"{path.name} {table['type']} {table['title']!r}"
-        assert table["type"] in TABLE_TYPES or table["type"] == OTHER_TABLE, where
+        assert table["type"] in types or table["type"] == OTHER_TABLE, where
         assert table["title"] and table["pages"] and table["unit"], where
         assert table["pages"][0] >= last_page, f"{where}: tables out of document order"
         last_page = table["pages"][0]
         if not table["records"]:  # printed empty: the note as printed, or null when none is printed
             assert "empty_note" in table, f"{where}: an empty table must say whether a note is printed"
-        allowed = {"cells"} if table["type"] == OTHER_TABLE else set(TABLE_TYPES[table["type"]].fields)
+        allowed = {"cells"} if table["type"] == OTHER_TABLE else set(types[table["type"]].fields)
         for record in table["records"]:
             unknown = set(record) - allowed - _RECORD_EXTRAS
             assert not unknown, f"{where}: fields outside the dictionary {sorted(unknown)}"
@@ -198,9 +203,20 @@ def test_real_budget_scores_100_percent(stem: str) -> None:
         assert actual["tables"] == [], f"{stem}: a narrative-only file came out with tables"
 
 
-@pytest.mark.parametrize("stem", params("final"))
+@pytest.mark.parametrize("stem", params("final", with_golden=True))
+def test_real_final_accounts_score_100_percent(stem: str) -> None:
+    """A 决算 file with a golden read off its pages is scored like a budget file (issue 15)."""
+    expected = golden(stem)
+    score = score_extract(extracted(stem), expected)
+    shown = "\n  ".join(score.mismatches[:25])
+    assert score.matched == score.total, (
+        f"{stem}: {score.matched}/{score.total} fields ({score.ratio:.2%}); first mismatches:\n  {shown}"
+    )
+
+
+@pytest.mark.parametrize("stem", params("final", with_golden=False))
 def test_final_accounts_end_with_their_own_reason(stem: str) -> None:
-    """决算 files are recognisably budget documents, so the reason must say what they are."""
+    """决算 files without a golden are recognisably budget documents, so the reason must say what they are."""
     with pytest.raises(ExtractError) as caught:
         DocumentExtractor().extract(REAL / f"{stem}.pdf")
     reason = caught.value.reason
