@@ -25,8 +25,10 @@ lint: install
 # every machine of this kind): Debian's chromium for the browser checks (Playwright drives it —
 # never `playwright install`, which downloads a browser build) and the CJK fonts the corpus
 # generator measures text with (the Office-original tests build their .docx/.xlsx from the same
-# layout model). Without root the tests that need them skip loudly (and fail under CI).
-TEST_APT := chromium fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai
+# layout model), and a headless LibreOffice (Calc, Writer) that turns those into the real .xls/.doc
+# the legacy-format tests read. Without root the tests that need them skip loudly (and fail under CI).
+TEST_APT := chromium fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai \
+            libreoffice-calc-nogui libreoffice-writer-nogui
 system-deps:
 	@missing="$$(for p in $(TEST_APT); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)"; \
 	if [ -z "$$missing" ]; then :; \
