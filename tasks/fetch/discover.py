@@ -16,7 +16,8 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from tasks.fetch.sources import is_http_url
 
-#: extension → format; only ``pdf`` is extracted today, the others are fetched and recorded
+#: extension → format; every one is fetched and handed to the extractor, which picks its reader by
+#: the bytes (``tasks.extract.readers``), so a link's extension is only a hint for the reviewer
 DOCUMENT_EXTENSIONS: dict[str, str] = {
     ".pdf": "pdf",
     ".doc": "doc",
@@ -24,6 +25,10 @@ DOCUMENT_EXTENSIONS: dict[str, str] = {
     ".xls": "xls",
     ".xlsx": "xlsx",
 }
+
+
+#: formats the extractor has a reader for (PDF text layer / OCR, and the Office originals)
+READABLE_FORMATS = frozenset(DOCUMENT_EXTENSIONS.values())
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,9 @@ class DiscoveredLink:
 
     @property
     def supported(self) -> bool:
-        return self.format == "pdf"
+        """A reader exists for the format its path names (``doc`` needs LibreOffice at extraction;
+        ``unknown`` is decided by the response's bytes, so it is not claimed here)."""
+        return self.format in READABLE_FORMATS
 
 
 @dataclass(frozen=True)

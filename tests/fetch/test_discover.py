@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tasks.fetch.discover import classify_link, discover_links
+from tasks.fetch.discover import DiscoveredLink, classify_link, discover_links
 
 LISTING = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>部门预算公开</title></head>
 <body><ul>
@@ -29,7 +29,11 @@ def test_finds_document_attachments_resolved_against_the_page_url():
         ("http://127.0.0.1:8000/dept/2025/sheet.xls", "xls"),
     ]
     assert links[0].text == "2025年部门预算信息公开"
-    assert [link.supported for link in links] == [True, True, False, False, False, False]
+    assert all(link.supported for link in links)  # every format has a reader (issue 16)
+
+
+def test_a_link_of_unknown_format_is_not_claimed_readable():
+    assert not DiscoveredLink("http://h/download?id=1", "unknown", "附件").supported
 
 
 def test_base_href_changes_where_relative_links_point():
