@@ -8,16 +8,22 @@ from schemas.tables import (
     BasicProjectByFunction,
     DepartmentPerformance,
     ExpenditureByFunction,
+    ExpenditureFinal,
     FiscalAppropriationSummary,
     FixedAssets,
+    FundFinal,
     GeneralBudgetBasicExpenditure,
+    GeneralBudgetBasicExpenditureFinal,
+    GeneralBudgetExpenditureFinal,
     Institutions,
     OtherTable,
     ProjectIndicator,
     ProjectPerformance,
     RevenueByFunction,
     RevenueExpenditureSummary,
+    RevenueFinal,
     ThreePublicExpenditure,
+    ThreePublicFinal,
 )
 
 #: table slug (or an indicator frame: ``project_indicators`` / ``department_indicators``) → its model
@@ -38,6 +44,16 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "fixed_assets": FixedAssets,
     "institutions": Institutions,
     "other": OtherTable,  # budget_etl.contract.OTHER_TABLE
+    # 部门决算 final accounts (budget_etl.contract.FINAL_TABLE_TYPES)
+    "revenue_expenditure_final": RevenueExpenditureSummary,
+    "revenue_final": RevenueFinal,
+    "expenditure_final": ExpenditureFinal,
+    "fiscal_appropriation_final": FiscalAppropriationSummary,
+    "general_budget_expenditure_final": GeneralBudgetExpenditureFinal,
+    "general_budget_basic_expenditure_final": GeneralBudgetBasicExpenditureFinal,
+    "government_fund_final": FundFinal,
+    "state_capital_final": FundFinal,
+    "three_public_final": ThreePublicFinal,
 }
 
 __all__ = ["SCHEMAS"]

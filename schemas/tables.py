@@ -216,3 +216,85 @@ class OtherTable(pa.DataFrameModel):
 
     class Config:
         strict = False
+
+
+# ---- 部门决算 final accounts (issue 15; ``budget_etl.contract.FINAL_TABLE_TYPES``) ------------------
+# The two-sided 决算 summaries have the budget summaries' shape (``RevenueExpenditureSummary``,
+# ``FiscalAppropriationSummary``); the 决算's own arithmetic is ``tasks.validate.reconcile.final_accounts``.
+
+
+class RevenueFinal(_Classified):
+    """收入决算表: 本年收入合计 (``total``) and its sources per function code."""
+
+    fiscal_appropriation: Series[float] = amount()
+    superior_subsidy: Series[float] = amount()
+    business_income: Series[float] = amount()
+    operating_income: Series[float] = amount()
+    subordinate_remittance: Series[float] = amount()
+    other_income: Series[float] = amount()
+
+
+class ExpenditureFinal(_Classified):
+    """支出决算表: 本年支出合计 (``total``) and its parts per function code."""
+
+    basic: Series[float] = amount()
+    project: Series[float] = amount()
+    remittance_to_superior: Series[float] = amount()
+    operating: Series[float] = amount()
+    subsidy_to_subordinate: Series[float] = amount()
+
+
+class GeneralBudgetExpenditureFinal(BasicProjectByFunction):
+    """一般公共预算财政拨款支出决算表: the budget table's columns plus the 预算数 some templates print."""
+
+    budget_amount: Series[float] = amount()
+
+
+class GeneralBudgetBasicExpenditureFinal(_Base):
+    """一般公共预算财政拨款基本支出决算表, by economic code.
+
+    No 合计 line is required: templates close it with 人员经费合计 / 公用经费合计 instead.
+    """
+
+    line_no: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+    code: Series[str] = pa.Field(nullable=True, str_matches=ECONOMIC_CODE)
+    name: Series[str] = pa.Field(nullable=False)
+    total: Series[float] = amount()
+    personnel: Series[float] = amount()
+    public_funds: Series[float] = amount()
+
+    @pa.dataframe_check(name="unique_line_no")
+    def _unique_line_no(cls, df: pd.DataFrame) -> pd.Series:
+        return unique_line_numbers(df)
+
+
+class FundFinal(_Base):
+    """政府性基金 / 国有资本经营预算财政拨款收入支出决算表: the year's balance per function code."""
+
+    line_no: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+    code: Series[str] = pa.Field(nullable=True, str_matches=FUNCTION_CODE)
+    name: Series[str] = pa.Field(nullable=False)
+    opening_balance: Series[float] = amount()
+    current_revenue: Series[float] = amount()
+    current_expenditure: Series[float] = amount()
+    balance_allocation: Series[float] = amount()
+    closing_balance: Series[float] = amount()
+    basic: Series[float] = amount()
+    project: Series[float] = amount()
+
+    @pa.dataframe_check(name="unique_line_no")
+    def _unique_line_no(cls, df: pd.DataFrame) -> pd.Series:
+        return unique_line_numbers(df)
+
+
+class ThreePublicFinal(_Base):
+    """财政拨款“三公”经费支出决算表: 预算数 and 决算数 per item."""
+
+    line_no: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+    item: Series[str] = pa.Field(nullable=False)
+    budget_amount: Series[float] = amount()
+    final_amount: Series[float] = amount()
+
+    @pa.dataframe_check(name="unique_line_no")
+    def _unique_line_no(cls, df: pd.DataFrame) -> pd.Series:
+        return unique_line_numbers(df)

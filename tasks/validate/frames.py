@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from budget_etl.contract import INDICATOR_FIELDS, OTHER_TABLE, TABLE_TYPES
+from budget_etl.contract import FINAL_TABLE_TYPES, INDICATOR_FIELDS, OTHER_TABLE, TABLE_TYPES, TableType
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.vocabulary import load as load_vocabulary
 from tasks.validate.amounts import is_number, to_cents
@@ -24,6 +24,8 @@ from tasks.validate.amounts import is_number, to_cents
 INDICATORS = "project_indicators"  # frame name for the indicator rows of project_performance
 #: indicator frame → the 绩效 form type its rows come from
 INDICATOR_FRAMES = {INDICATORS: "project_performance", "department_indicators": "department_performance"}
+#: every table type a frame can be built for: the budget's and the 决算's (slugs never collide)
+KNOWN_TYPES: dict[str, TableType] = {**TABLE_TYPES, **FINAL_TABLE_TYPES}
 
 
 @dataclass
@@ -42,14 +44,14 @@ def fields_of(slug: str) -> tuple[str, ...]:
         return ("project_code", *INDICATOR_FIELDS)
     if slug == OTHER_TABLE:
         return ("cells",)
-    return tuple(f for f in TABLE_TYPES[slug].fields if f != "indicators")
+    return tuple(f for f in KNOWN_TYPES[slug].fields if f != "indicators")
 
 
 def group_tables(doc: ExtractedDocument) -> dict[str, list[ExtractedTable]]:
     """Tables by type, in document order, only for types the contract knows and that have fields."""
     groups: dict[str, list[ExtractedTable]] = {}
     for table in doc.tables:
-        known = table.type in TABLE_TYPES and TABLE_TYPES[table.type].fields
+        known = table.type in KNOWN_TYPES and KNOWN_TYPES[table.type].fields
         if known or table.type == OTHER_TABLE:
             groups.setdefault(table.type, []).append(table)
     return groups
@@ -98,7 +100,7 @@ def schema_frames(doc: ExtractedDocument) -> list[FrameRows]:
 def amount_fields_of(slug: str) -> tuple[str, ...]:
     if slug in INDICATOR_FRAMES or slug == OTHER_TABLE:
         return ()
-    return TABLE_TYPES[slug].amount_fields
+    return KNOWN_TYPES[slug].amount_fields
 
 
 def to_expectation_frame(rows: FrameRows) -> pd.DataFrame:

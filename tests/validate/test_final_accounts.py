@@ -93,8 +93,13 @@ def final_findings(doc: ExtractedDocument) -> list[Finding]:
     return [f for f in validate_document(doc) if f.check.startswith("final_accounts.")]
 
 
+def arithmetic(doc: ExtractedDocument) -> list[Finding]:
+    """All findings but completeness: the page-7 fixture is one table of nine on purpose."""
+    return [f for f in validate_document(doc) if f.check != "completeness.standard_tables"]
+
+
 def test_the_printed_page_balances() -> None:
-    assert validate_document(page_7()) == []
+    assert arithmetic(page_7()) == []
 
 
 @pytest.mark.parametrize(
@@ -119,7 +124,7 @@ def test_a_planted_slip_adds_exactly_its_finding(mutations: list, expected: list
     found = final_findings(doc)
     assert [(f.check, f.pages) for f in found] == [(check, [7]) for check, _ in expected]
     assert all(item in f.message or item == "总计" for f, (_, item) in zip(found, expected, strict=True))
-    assert [f for f in validate_document(doc) if not f.check.startswith("final_accounts.")] == []
+    assert [f for f in arithmetic(doc) if not f.check.startswith("final_accounts.")] == []
 
 
 def fund_row(**figures: str) -> ExtractedDocument:

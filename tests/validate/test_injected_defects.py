@@ -623,8 +623,9 @@ def declared_checks() -> set[str]:
 
 def test_every_check_has_a_defect_case() -> None:
     from tests.validate.test_document_checks import covered_checks  # issue 15: cases on real documents
+    from tests.validate.test_final_cross_table import covered_checks as covered_final  # issue 15: 决算
 
-    covered = {key[0] for case in CASES for key in case.expected} | covered_checks()
+    covered = {key[0] for case in CASES for key in case.expected} | covered_checks() | covered_final()
     assert declared_checks() - covered == set()
 
 

@@ -22,6 +22,7 @@ from tasks.validate.reconcile import (
     document_checks,
     extraction,
     final_accounts,
+    final_cross_table,
     hierarchy,
     identities,
     narrative,
@@ -92,6 +93,8 @@ CHECKS: tuple[ReconciliationCheck, ...] = (
     ReconciliationCheck(
         (hierarchy.SUM_OF_CHILDREN, hierarchy.GRAND_TOTAL), final_accounts.check_final_hierarchy
     ),
+    ReconciliationCheck(final_cross_table.identity_slugs(), final_cross_table.check_final_cross_tables),
+    ReconciliationCheck((completeness.STANDARD_TABLES_CHECK,), completeness.check_final_tables),
 )
 
 

@@ -6,9 +6,10 @@ without them: its figures are read and stored, and its tables arrive as a compan
 
 from __future__ import annotations
 
-from budget_etl.contract import STANDARD_TABLES, TABLE_TYPES
+from budget_etl.contract import FINAL_ACCOUNTS_KIND, FINAL_TABLE_TYPES, STANDARD_TABLES, TABLE_TYPES
 from budget_etl.document import ExtractedDocument
 from budget_etl.findings import Finding, Severity
+from budget_etl.vocabulary import load as load_vocabulary
 from tasks.validate.amounts import to_amount
 from tasks.validate.lookup import clean_label, first_table, prints_column
 from tasks.validate.settings import ValidateSettings
@@ -54,6 +55,41 @@ def check_standard_tables(doc: ExtractedDocument, settings: ValidateSettings) ->
                 message=f"the document has no {TABLE_TYPES[slug].title}: a 部门预算信息公开 must publish "
                 "all nine standard tables (an empty one printed as 空表列示 counts)"
                 + ("; the summaries budget no money of this fund, so nothing is hidden" if unused else ""),
+                table=slug,
+                expected="present",
+                actual="missing",
+            )
+        )
+    return findings
+
+
+def final_fund_has_money(doc: ExtractedDocument, column: str) -> bool | None:
+    """Whether 财政拨款收入支出决算总表 shows money of that fund (None: the table is not there)."""
+    fiscal = first_table(doc, "fiscal_appropriation_final")
+    if fiscal is None or not fiscal.records:
+        return None
+    return any(to_amount(r.get(column)) != 0 for r in fiscal.records)
+
+
+def check_final_tables(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
+    """A 部门决算 publishes the tables ``final_checks.yaml`` requires (an empty one, noted, counts)."""
+    if doc.document.kind != FINAL_ACCOUNTS_KIND or doc.document.narrative_only:
+        return []
+    rules = load_vocabulary("final_checks")["completeness"]
+    present = {t.type for t in doc.tables}
+    findings: list[Finding] = []
+    for slug in rules["required_tables"]:
+        if slug in present:
+            continue
+        column = rules["fund_tables"].get(slug)
+        unused = column is not None and final_fund_has_money(doc, column) is False
+        findings.append(
+            Finding(
+                check=STANDARD_TABLES_CHECK,
+                severity=Severity.WARNING if unused else Severity.ERROR,
+                message=f"the document has no {FINAL_TABLE_TYPES[slug].title}: a 部门决算 must publish it "
+                "(an empty one printed with its 空表 note counts)"
+                + ("; 财政拨款收入支出决算总表 shows no money of that fund" if unused else ""),
                 table=slug,
                 expected="present",
                 actual="missing",
