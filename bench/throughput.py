@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+CALLTIME = ROOT / "bench" / "calltime"
 QUIET = {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "False",
          "PREFECT_LOGGING_LEVEL": "WARNING"}
 
@@ -142,9 +143,38 @@ def one(mode: str, files_dir: Path, work: Path) -> dict[str, object]:
     return {"wall": wall, "rss_mb": round(me), "child_rss_mb": round(children), "totals": totals}
 
 
+def timed_calls_env(calls: Path) -> dict[str, str]:
+    """Environment that makes every process of a measurement log its Prefect API calls (``calltime``)."""
+    calls.mkdir(parents=True, exist_ok=True)
+    path = os.pathsep.join(p for p in (str(CALLTIME), os.environ.get("PYTHONPATH", "")) if p)
+    return {"PYTHONPATH": path, "BUDGET_ETL_BENCH_CALLS": str(calls)}
+
+
+def read_calls(calls: Path) -> dict[str, tuple[int, float]]:
+    """Count and total seconds per API call, over every process of the measurement."""
+    totals: dict[str, tuple[int, float]] = {}
+    for log in calls.glob("*.tsv"):
+        for line in log.read_text(encoding="utf-8").splitlines():
+            call, seconds = line.rsplit("\t", 1)
+            count, total = totals.get(call, (0, 0.0))
+            totals[call] = (count + 1, total + float(seconds))
+    return totals
+
+
+def call_lines(totals: dict[str, tuple[int, float]], n: int, top: int = 8) -> list[str]:
+    """The costliest calls: per document count and seconds (summed over processes, not wall)."""
+    ranked = sorted(totals.items(), key=lambda item: -item[1][1])[:top]
+    every = sum(total for _, total in totals.values())
+    head = f"    api calls: {sum(c for c, _ in totals.values()) / n:.1f}/doc, {every / n:.3f} s/doc in calls"
+    return [head] + [f"      {c / n:5.2f}/doc {t / n:6.3f} s/doc {t / c * 1000:6.1f} ms/call  {call}"
+                     for call, (c, t) in ranked]
+
+
 def measure(mode: str, files_dir: Path, env: dict[str, str]) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix=f"bench-{mode}-"))
     child_env = {**os.environ, **QUIET, **env}
+    if "PREFECT_API_URL" in env and "BUDGET_ETL_BENCH_CALLS" not in env:
+        child_env.update(timed_calls_env(work / "calls"))
     child_env.setdefault("BUDGET_ETL_DATA_DIR", str(work / "data"))
     out = subprocess.run(
         [sys.executable, __file__, "--one", mode, str(files_dir), str(work)],
@@ -153,17 +183,28 @@ def measure(mode: str, files_dir: Path, env: dict[str, str]) -> dict[str, object
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     if out.returncode or not lines:
         return {"error": (out.stderr or out.stdout)[-800:]}
-    return json.loads(lines[-1])
+    figures = json.loads(lines[-1])
+    calls = Path(child_env.get("BUDGET_ETL_BENCH_CALLS", work / "calls"))
+    figures["calls"] = read_calls(calls) if calls.is_dir() else {}
+    return figures
+
+
+def report(label: str, n: int, pages: int, figures: dict[str, object], work_s: float | None) -> None:
+    """Print the measurement's row, then its costliest Prefect API calls."""
+    print(row(label, n, pages, figures, work_s), flush=True)
+    if figures.get("calls"):
+        print("\n".join(call_lines(figures["calls"], n)), flush=True)  # type: ignore[arg-type]
 
 
 def row(label: str, n: int, pages: int, figures: dict[str, object], work_s: float | None) -> str:
+    load = f"load {os.getloadavg()[0]:4.2f}"
     if "error" in figures:
-        return f"{label:<24} N={n:<4} ERROR {figures['error']!r}"
+        return f"{label:<24} N={n:<4} {load} ERROR {figures['error']!r}"
     wall = float(figures["wall"])  # type: ignore[arg-type]
     overhead = f"{(wall - work_s) / n:6.2f}" if work_s is not None else "     —"
     return (f"{label:<24} N={n:<4} {wall:8.1f} s {n / wall:6.3f} docs/s {pages / wall:6.2f} pages/s "
             f"rss {figures['rss_mb']:>5} MB  child rss {figures['child_rss_mb']:>5} MB  "
-            f"overhead {overhead} s/doc  {figures.get('totals') or ''}")
+            f"overhead {overhead} s/doc  {load}  {figures.get('totals') or ''}")
 
 
 @contextmanager
@@ -186,13 +227,12 @@ def part_one(ns: list[int], runners: list[str], modes: list[str], rate: float, r
                 figures = measure(f"ceiling-{processes}", files_dir, {})
                 if processes == 1 and "wall" in figures:
                     work_s = float(figures["wall"])  # type: ignore[arg-type]
-                print(row(f"ceiling {processes} process(es)", n, pages, figures, None), flush=True)
+                report(f"ceiling {processes} process(es)", n, pages, figures, None)
             for mode in modes:
                 for runner in runners:
                     work = Path(tempfile.mkdtemp(prefix="bench-data-"))
                     env = {**api, **settings_env(work, runner, 2, rate)}
-                    print(row(f"{mode} runner={runner}", n, pages, measure(mode, files_dir, env), work_s),
-                          flush=True)
+                    report(f"{mode} runner={runner}", n, pages, measure(mode, files_dir, env), work_s)
 
 
 def part_two(n: int, rate: float, root: Path) -> None:
@@ -210,7 +250,8 @@ def part_two(n: int, rate: float, root: Path) -> None:
         Variable.set("budget_etl_checkout", str(ROOT), overwrite=True)
         for workers in (1, 2):
             data = Path(tempfile.mkdtemp(prefix="bench-workers-"))
-            env = {**api, **settings_env(data, "deployment", 2 * workers, rate)}
+            env = {**api, **settings_env(data, "deployment", 2 * workers, rate),
+                   **timed_calls_env(data / "calls")}
             procs = [
                 subprocess.Popen(
                     [sys.executable, "-m", "prefect", "worker", "start", "--pool", "process", "--limit", "1"],
@@ -222,7 +263,7 @@ def part_two(n: int, rate: float, root: Path) -> None:
             try:
                 time.sleep(5)  # the workers register with the pool
                 figures = measure("ingest", files_dir, env)
-                print(row(f"ingest {workers} worker(s)", n, pages, figures, None), flush=True)
+                report(f"ingest {workers} worker(s)", n, pages, figures, None)
             finally:
                 for proc in procs:
                     proc.terminate()

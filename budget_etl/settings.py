@@ -89,20 +89,25 @@ class Settings(BaseSettings):
         description=(
             "How a batch processes its documents (issue 12): one after another in this process; "
             "`processes`: `runner_workers` at once on this machine (Prefect's process-pool task runner); "
-            "`deployment`: each document as a run of `document_deployment`, so every worker of the pool "
-            "takes a share."
+            "`deployment`: documents in batches of `runner_batch_size` as runs of `batch_deployment`, "
+            "so every worker of the pool takes a share."
         ),
     )
     runner_workers: int = Field(
-        default=2, ge=1, description="Documents in flight at once (pool size, or deployment runs awaited)."
+        default=2, ge=1,
+        description="Documents in flight at once (process pool size), or batch runs awaited (`deployment`).",
+    )
+    runner_batch_size: int = Field(
+        default=16, ge=1,
+        description="Documents per `batch_deployment` run (`deployment`): start-up paid once per batch.",
     )
     prefect_retention_days: float = Field(
         default=30.0, gt=0,
         description="prune-history deletes Prefect runs, artifacts and result files older than this.",
     )
-    document_deployment: str = Field(
-        default="process-document/one-document",
-        description="The deployment `runner=deployment` starts per document (flow/deployment name).",
+    batch_deployment: str = Field(
+        default="process-documents/batch",
+        description="The deployment `runner=deployment` starts per batch (flow/deployment name).",
     )
     demo_port: int = Field(
         default=8765, ge=0, le=65535,

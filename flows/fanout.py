@@ -1,18 +1,26 @@
 """Where a batch's documents are processed: in this process, on every core, or on every worker.
 
-``Settings.runner`` chooses (issue 12); every mode runs the same ``process-document`` flow, so the
-UI shows one run per document with its name, ``publisher:``/``outcome:`` tags and final state
-(issue 13), and every mode gives back one ``DocumentOutcome`` per document — a crash of the pool
-itself sends the document to review, it is never dropped:
+``Settings.runner`` chooses (issue 12). Every mode gives back one ``DocumentOutcome`` per document
+— a crash of the machinery itself sends the document to review, it is never dropped — and the
+UI shows each document with its name and outcome:
 
-- ``sequential``: one ``process-document`` sub-flow after another (tests, the demo's default);
-- ``processes``: ``runner_workers`` sub-flows at once, each inside a ``process document`` task on
-  Prefect's ``ProcessPoolTaskRunner`` (spawned processes: extraction and validation on every core).
-  A thread pool was tried and left out: with two sub-flows in one process, an expected extraction
-  failure (a Failed task state) was once read back as a completed result;
-- ``deployment``: each document a run of ``document_deployment`` (``process-document/one-document``)
-  through ``run_deployment``, ``runner_workers`` awaited at once, so every worker of the pool takes
-  a share. Sub-runs read the worker's environment (its ``BUDGET_ETL_*``), as any deployment run.
+- ``sequential``: one ``process-document`` sub-flow after another (tests, the demo's default): a
+  flow run per document, renamed from the document and tagged ``outcome:*`` (issue 13);
+- ``processes``: ``runner_workers`` documents at once on Prefect's ``ProcessPoolTaskRunner``
+  (spawned processes: extraction and validation on every core), each a ``process document`` task
+  run named ``<publisher>-<department>-<year>-<sha8>`` that ends ``Completed``, ``In review`` or
+  ``Failed`` with the reason as its message. A task run, not a sub-flow: a sub-flow costs ~15
+  blocking API calls per document (create, 3 state changes, rename/tag, its parent task run…),
+  a task run's states are events sent in the background (measured by ``bench/throughput.py``);
+- ``deployment``: documents grouped ``runner_batch_size`` at a time into runs of
+  ``batch_deployment`` (``process-documents/batch``) through ``run_deployment``, ``runner_workers``
+  runs in flight, so every worker of the pool takes a share and each run's start-up (a new Python
+  process on the worker) is paid once per batch, not per document. On the worker the batch's
+  documents are ``process document`` task runs again, on its cores (``BUDGET_ETL_RUNNER_WORKERS`` of
+  the worker > 1) or one after another in the run's own process.
+
+A batch thread pool was tried and left out: with two sub-flows in one process, an expected
+extraction failure (a Failed task state) was once read back as a completed result.
 """
 
 from __future__ import annotations
@@ -23,24 +31,35 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from prefect import task
+from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import TagsContext
+from prefect.runtime import flow_run
 
-from budget_etl.errors import Reason, Stage
-from budget_etl.settings import Settings, use_settings
-from flows.outcomes import DocumentOutcome
-from flows.process_document import run_document, to_review
-from flows.states import IN_REVIEW, UnexpectedError
+from budget_etl.errors import Stage
+from budget_etl.settings import Settings, get_settings, use_settings
+from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
+from flows.process_document import document_run_name, process_file, run_document, to_review
+from flows.states import UnexpectedError, batch_state, final_state
+from tasks.retry import configured
+from tasks.store.task import document_state
 
-#: how often a ``deployment``-mode batch asks the API whether a document's run has finished
-POLL_INTERVAL_S = 1.0
+#: how often a ``deployment``-mode batch asks the API whether a batch run has finished
+POLL_INTERVAL_S = 2.0
+
+#: where documents run: the configured runners, plus ``here`` (task runs in this thread), which a
+#: ``process-documents`` run uses on a worker limited to one process
+Mode = Literal["sequential", "here", "processes", "deployment"]
+
+#: the fields of a ``DocumentJob`` a ``process-documents`` run is given per document
+JOB_FIELDS = ("sha256", "source_url", "publisher", "department", "year")
 
 
 @dataclass(frozen=True)
 class DocumentJob:
-    """One stored file to process and what its ``process-document`` run is called with."""
+    """One stored file to process and what its run is called with."""
 
     sha256: str
     source_url: str | None = None
@@ -51,74 +70,137 @@ class DocumentJob:
 
     def parameters(self) -> dict[str, Any]:
         """The ``process-document`` parameters (never settings: runs read their environment)."""
-        return {
-            "sha256": self.sha256, "source_url": self.source_url, "publisher": self.publisher,
-            "department": self.department, "year": self.year,
-        }
+        return {name: getattr(self, name) for name in JOB_FIELDS}
+
+    @property
+    def run_name(self) -> str:
+        """``<publisher>-<department>-<year>-<sha8>`` from the sources file: what a person scans for."""
+        return document_run_name(self.publisher, self.department, self.year, self.sha256)
 
 
-def process_here(job: DocumentJob, settings: Settings) -> DocumentOutcome:
-    """Run the job's ``process-document`` sub-flow in this thread with these settings."""
-    with use_settings(settings):
-        return run_document(**job.parameters(), run_tags=job.tags)
+def job_of(parameters: dict[str, Any]) -> DocumentJob:
+    """The job a ``process-documents`` run was given (unknown keys refused by the deployment)."""
+    return DocumentJob(**{name: parameters.get(name) for name in JOB_FIELDS})  # type: ignore[arg-type]
 
 
 @task(
-    name="process document", task_run_name="process {job.source_url}", cache_policy=NO_CACHE,
-    persist_result=False,
+    name="process document", task_run_name="{job.run_name}", cache_policy=NO_CACHE, persist_result=False,
+    retries=0,
 )
-def process_in_pool(job: DocumentJob, settings: Settings) -> DocumentOutcome:
-    """Pool adapter: the document's sub-flow on a pool thread/process (its outcome is the result)."""
-    return process_here(job, settings)
+def process_document_task(job: DocumentJob, settings: Settings) -> Any:
+    """One document as one task run: extract → validate → store or review; ends as the outcome says.
+
+    Ends ``Completed``, ``Completed`` named ``In review`` (message: item and reason) or ``Failed``
+    (could not even be queued), with the ``DocumentOutcome`` as its in-memory result — nothing is
+    persisted for it: a retry starts from the raw file and the cached extraction/validation.
+    """
+    with use_settings(settings), TagsContext(current_tags=set()):  # untagged tasks: no slot calls
+        return final_state(process_file(job.sha256, job.source_url, False, settings))
 
 
-def process_as_deployment(job: DocumentJob, deployment: str) -> DocumentOutcome:
-    """Start the document as a run of the deployment, wait for it, read the outcome off its state."""
+def outcome_of_task(state: Any) -> DocumentOutcome:
+    """The outcome a finished ``process document`` task run carries, whatever its state type."""
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, DocumentOutcome):
+        return result
+    raise RuntimeError(f"process document ended {state.name}: {state.message}")
+
+
+def process_here(job: DocumentJob, settings: Settings, mode: Mode) -> DocumentOutcome:
+    """Run one job in this thread: a ``process-document`` sub-flow, or a ``process document`` task."""
+    if mode == "sequential":
+        with use_settings(settings):
+            return run_document(**job.parameters(), run_tags=job.tags)
+    return outcome_of_task(process_document_task(job, settings, return_state=True))
+
+
+def batch_run_name() -> str:
+    """``<publisher>-<n>-documents-<first sha8>``: a batch run of ``process-documents``."""
+    documents = flow_run.parameters.get("documents") or [{}]
+    first = documents[0]
+    return f"{first.get('publisher') or 'manual'}-{len(documents)}-documents-{str(first.get('sha256'))[:8]}"
+
+
+@flow(name="process-documents", flow_run_name=batch_run_name, persist_result=True)
+def process_documents(documents: list[dict[str, Any]]) -> Any:
+    """Process a batch of files already in the raw store on this worker's cores (``runner=deployment``).
+
+    Each document is a ``process document`` task run named after it; the run ends ``Completed`` or
+    ``Needs review`` with the counts. Its result (the outcomes, small) is persisted: the batch that
+    started it reads it back. Settings come from the worker's environment: more than one
+    ``BUDGET_ETL_RUNNER_WORKERS`` runs that many documents at once.
+
+    Args:
+        documents: one entry per file: sha256 (64 hex digits) and, as in the sources file,
+            source_url, publisher, department, year.
+    """
+    settings = get_settings()
+    jobs = [job_of(d) for d in documents]
+    mode: Mode = "processes" if settings.runner_workers > 1 and len(jobs) > 1 else "here"
+    outcomes = process_all(jobs, settings, mode=mode)
+    publisher = next((job.publisher for job in jobs if job.publisher), "manual")
+    counts = PublisherCounts(publisher=publisher, discovered=len(jobs))
+    for outcome in outcomes:
+        counts.count(outcome)
+    return batch_state(RunSummary(publishers=[counts], outcomes=outcomes), f"{len(jobs)} document(s)")
+
+
+def run_batch_deployment(jobs: Sequence[DocumentJob], deployment: str) -> Any:
+    """Start the jobs as one run of the batch deployment, wait for it; its final state."""
     from prefect.deployments import run_deployment
 
     run = run_deployment(
-        deployment, parameters=job.parameters(), tags=list(job.tags), poll_interval=POLL_INTERVAL_S,
+        deployment, parameters={"documents": [job.parameters() for job in jobs]},
+        tags=sorted({tag for job in jobs for tag in job.tags}), poll_interval=POLL_INTERVAL_S,
         as_subflow=True,
     )
-    return outcome_from_state(run.state, job)
+    return run.state
 
 
-def outcome_from_state(state: Any, job: DocumentJob) -> DocumentOutcome:
-    """The outcome of a finished run: its result when persisted, else read from the state's name.
+def outcomes_of_batch(state: Any, jobs: Sequence[DocumentJob], settings: Settings) -> list[DocumentOutcome]:
+    """Each job's outcome from a finished batch run: its persisted result, else budget-etl's database.
 
-    A deployment run's result lives in the worker's result storage (not persisted by default, to
-    keep storage small); the state's name and message say all the batch counts.
+    The result is unreadable here when the worker's result storage is not shared (another machine)
+    or the run crashed; the shared database then says what became of each file, and a file it
+    has no trace of goes to review with why — never dropped.
     """
     try:
-        result = state.result(raise_on_failure=False)
-    except Exception:  # not persisted (the default for document runs): read the state instead
-        result = None
-    if isinstance(result, DocumentOutcome):
-        return result
-    if state.is_completed():
-        status = "in_review" if state.name == IN_REVIEW else "accepted"
-        return DocumentOutcome(status=status, source_url=job.source_url, sha256=job.sha256,
-                               message=state.message)
-    return DocumentOutcome(
-        status="failed", source_url=job.source_url, sha256=job.sha256, stage=Stage.STORE.value,
-        reason=Reason.UNEXPECTED_ERROR.value, message=f"process-document ended {state.name}: {state.message}",
-    )
+        summary = state.result(raise_on_failure=False)
+    except Exception:  # not readable from this machine: ask the database
+        summary = None
+    if isinstance(summary, RunSummary) and [o.sha256 for o in summary.outcomes] == [j.sha256 for j in jobs]:
+        return summary.outcomes
+    return [outcome_from_database(job, state, settings) for job in jobs]
+
+
+def outcome_from_database(job: DocumentJob, state: Any, settings: Settings) -> DocumentOutcome:
+    """What the database knows of the job's file after its batch run ended ``state``."""
+    known = configured(document_state, settings)(job.sha256, settings, return_state=True)
+    status = known.result() if known.is_completed() else None
+    if status == "accepted":
+        return DocumentOutcome(status="accepted", source_url=job.source_url, sha256=job.sha256)
+    if status in ("in_review", "waived"):
+        return DocumentOutcome(status="in_review", source_url=job.source_url, sha256=job.sha256)
+    problem = RuntimeError(f"batch run ended {state.name} ({state.message}) without this document")
+    error = UnexpectedError(Stage.STORE, problem)
+    return to_review(job.sha256, job.source_url, error, [], None, None, settings)
 
 
 class Fanout:
     """Submit documents as they become ready; collect their outcomes as they finish.
 
     Use as a context manager: the pools start on entry and are shut down (after every document
-    finished) on exit.
+    finished) on exit. ``mode`` defaults to ``settings.runner``.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, mode: Mode | None = None) -> None:
         self.settings = settings
-        self.mode = settings.runner
+        self.mode: Mode = mode or settings.runner
         self._stack = ExitStack()
         self._runner: Any = None
         self._threads: concurrent.futures.ThreadPoolExecutor | None = None
-        self._pending: dict[concurrent.futures.Future[DocumentOutcome], DocumentJob] = {}
+        self._batch: list[DocumentJob] = []  # deployment mode: jobs waiting for a full batch
+        self._pending: dict[concurrent.futures.Future[Any], list[DocumentJob]] = {}
 
     def __enter__(self) -> Fanout:
         if self.mode == "processes":
@@ -128,7 +210,7 @@ class Fanout:
             self._runner = self._stack.enter_context(pool)
         elif self.mode == "deployment":
             self._threads = self._stack.enter_context(
-                concurrent.futures.ThreadPoolExecutor(self.settings.runner_workers, "document-run")
+                concurrent.futures.ThreadPoolExecutor(self.settings.runner_workers, "batch-run")
             )
         return self
 
@@ -137,67 +219,80 @@ class Fanout:
 
     @property
     def parallel(self) -> bool:
-        return self.mode != "sequential"
+        return self.mode in ("processes", "deployment")
 
     def submit(self, job: DocumentJob) -> None:
-        """Start the job (``sequential``: run it now); its outcome comes out of ``finished``/``ready``."""
-        future: concurrent.futures.Future[DocumentOutcome] = concurrent.futures.Future()
-        if self.mode == "sequential":
-            try:
-                future.set_result(process_here(job, self.settings))
-            except Exception as exc:
-                future.set_exception(exc)
-        elif self._runner is not None:
-            submitted = self._runner.submit(process_in_pool, {"job": job, "settings": self.settings})
+        """Start the job (in-thread modes: run it now); its outcome comes out of ``finished``/``ready``."""
+        if self.mode == "deployment":
+            self._batch.append(job)
+            if len(self._batch) >= self.settings.runner_batch_size:
+                self._send_batch()
+            return
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        if self._runner is not None:
+            submitted = self._runner.submit(process_document_task, {"job": job, "settings": self.settings})
             submitted.add_done_callback(lambda done: settle(future, done))
         else:
-            assert self._threads is not None, "use Fanout as a context manager"
-            context = contextvars.copy_context()  # the batch's flow run: document runs are its children
-            future = self._threads.submit(
-                context.run, process_as_deployment, job, self.settings.document_deployment
-            )
-        self._pending[future] = job
+            try:
+                future.set_result(process_here(job, self.settings, self.mode))
+            except Exception as exc:
+                future.set_exception(exc)
+        self._pending[future] = [job]
+
+    def _send_batch(self) -> None:
+        """Start the waiting jobs as one batch run (in a thread: the flow's thread keeps fetching)."""
+        jobs, self._batch = self._batch, []
+        assert self._threads is not None, "use Fanout as a context manager"
+        context = contextvars.copy_context()  # the caller's flow run: batch runs are its children
+        future = self._threads.submit(context.run, run_batch_deployment, jobs, self.settings.batch_deployment)
+        self._pending[future] = jobs
 
     def ready(self) -> Iterator[tuple[DocumentJob, DocumentOutcome]]:
         """The outcomes finished so far, without waiting (call from the flow's thread)."""
         for future in [f for f in self._pending if f.done()]:
-            job = self._pending.pop(future)
-            yield job, self._outcome(future, job)
+            yield from self._outcomes(future)
 
     def finished(self) -> Iterator[tuple[DocumentJob, DocumentOutcome]]:
         """Every remaining job's outcome, in the order they finish (call from the flow's thread)."""
+        if self._batch:
+            self._send_batch()
         while self._pending:
             done, _ = concurrent.futures.wait(self._pending, return_when=concurrent.futures.FIRST_COMPLETED)
             for future in done:
-                job = self._pending.pop(future)
-                yield job, self._outcome(future, job)
+                yield from self._outcomes(future)
 
-    def _outcome(self, future: Future[DocumentOutcome], job: DocumentJob) -> DocumentOutcome:
-        """The job's outcome; if the machinery broke (a pool process died), the document goes to review."""
+    def _outcomes(self, future: Future[Any]) -> Iterator[tuple[DocumentJob, DocumentOutcome]]:
+        """The jobs' outcomes; if the machinery broke (a pool process died), the documents go to review."""
+        jobs = self._pending.pop(future)
         try:
-            return future.result()
+            value = future.result()
         except Exception as exc:
             error = UnexpectedError(Stage.EXTRACT, exc)
-            return to_review(job.sha256, job.source_url, error, [], None, None, self.settings)
+            for job in jobs:
+                yield job, to_review(job.sha256, job.source_url, error, [], None, None, self.settings)
+            return
+        outcomes = outcomes_of_batch(value, jobs, self.settings) if self.mode == "deployment" else [value]
+        yield from zip(jobs, outcomes, strict=True)
 
 
-def settle(future: concurrent.futures.Future[DocumentOutcome], done: Any) -> None:
+def settle(future: concurrent.futures.Future[Any], done: Any) -> None:
     """Copy a pool task's end into ``future``: its outcome, or why the task itself did not finish."""
     try:
         done.wait()  # finished already; this keeps its final state (with the outcome) locally
-        state = done.state
-        if not state.is_completed():
-            raise RuntimeError(f"process document task ended {state.name}: {state.message}")
-        future.set_result(state.result())
+        future.set_result(outcome_of_task(done.state))
     except BaseException as exc:  # a callback must settle the future, whatever happened
         future.set_exception(exc)
 
 
 def process_all(
-    jobs: Sequence[DocumentJob], settings: Settings, on_done: Callable[[DocumentJob, DocumentOutcome], None]
+    jobs: Sequence[DocumentJob],
+    settings: Settings,
+    on_done: Callable[[DocumentJob, DocumentOutcome], None] = lambda job, outcome: None,
+    *,
+    mode: Mode | None = None,
 ) -> list[DocumentOutcome]:
-    """Process every job with the configured runner; outcomes in the jobs' order."""
-    with Fanout(settings) as fanout:
+    """Process every job (``mode``, default the configured runner); outcomes in the jobs' order."""
+    with Fanout(settings, mode) as fanout:
         for job in jobs:
             fanout.submit(job)
         by_job: dict[int, DocumentOutcome] = {}

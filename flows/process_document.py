@@ -72,8 +72,11 @@ def process_document(
     # The run carries its tags (``publisher:…``); its tasks must not inherit them: a tagged task run
     # costs a concurrency-slot call to the API, per task (issue 12).
     with TagsContext(current_tags=set()):
-        outcome = process_file(sha256, source_url, publisher, refresh, get_settings())
-    mark_run(add_tags=[OUTCOME_TAGS[outcome.status]] if outcome.status in OUTCOME_TAGS else [])
+        outcome = process_file(sha256, source_url, refresh, get_settings())
+    # renamed from the document itself, and tagged, in one API call once the outcome is known
+    renamed = document_run_name(publisher, outcome.department_name, outcome.budget_year, sha256)
+    mark_run(name=renamed if outcome.department_name else None,
+             add_tags=[OUTCOME_TAGS[outcome.status]] if outcome.status in OUTCOME_TAGS else [])
     return final_state(outcome)
 
 
@@ -86,10 +89,12 @@ def run_document(sha256: str, *, run_tags: Sequence[str] = (), **options: Any) -
         return outcome_of(process_document(sha256, **options, return_state=True))
 
 
-def process_file(
-    sha256: str, source_url: str | None, publisher: str | None, refresh: bool, settings: Settings
-) -> DocumentOutcome:
-    """Extract → validate → store, or the review queue; every failure becomes the outcome's reason."""
+def process_file(sha256: str, source_url: str | None, refresh: bool, settings: Settings) -> DocumentOutcome:
+    """Extract → validate → store, or the review queue; every failure becomes the outcome's reason.
+
+    Plain code over tasks, so a ``process-document`` run and a ``process document`` task run (the
+    parallel runners, ``flows.fanout``) do the same work; it touches no run's name or tags.
+    """
     cache: dict[str, object] = {"cache_expiration": timedelta(days=settings.cache_expiration_days)}
     if refresh:
         cache["refresh_cache"] = True
@@ -98,8 +103,6 @@ def process_file(
     if not extracted.is_completed():
         return to_review(sha256, source_url, error_of(extracted, Stage.EXTRACT), [], None, None, settings)
     doc: ExtractedDocument = extracted.result()
-    meta = doc.document
-    mark_run(name=document_run_name(publisher, meta.department_name, meta.budget_year, sha256))
 
     corrected = configured(apply_reviewer_corrections, settings)(doc, settings, return_state=True)
     if not corrected.is_completed():  # the stored (corrected) records stay as they are: doc not passed

@@ -23,7 +23,7 @@ def test_every_entrypoint_named_in_prefect_yaml_loads_as_a_flow(name):
     flow = load_flow_from_entrypoint(str(ROOT / SPECS[name]["entrypoint"]))
 
     expected = {"daily": "ingest", "by-hand": "retry-reviews", "one-document": "process-document",
-                "nightly": "prune-history"}
+                "nightly": "prune-history", "batch": "process-documents"}
     assert flow.name == expected[name]
     assert SPECS[name]["work_pool"]["name"] == "process"
 
@@ -41,7 +41,8 @@ def test_budget_etl_deploy_puts_every_deployment_on_the_server(prefect_api):
     applied = apply_prefect_file(PREFECT_FILE, project_root=ROOT)
 
     assert sorted(a.name for a in applied) == [
-        "ingest/daily", "process-document/one-document", "prune-history/nightly", "retry-reviews/by-hand"]
+        "ingest/daily", "process-document/one-document", "process-documents/batch", "prune-history/nightly",
+        "retry-reviews/by-hand"]
     with get_client(sync_client=True) as client:
         response = client.request("POST", "/deployments/filter", json={"limit": 50, "offset": 0})
         on_server = {d["name"]: d for d in response.json()}

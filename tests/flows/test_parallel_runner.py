@@ -1,4 +1,5 @@
-"""Documents processed many at once (``Settings.runner``) lose nothing and duplicate nothing (issue 12).
+"""Documents processed many at once (``Settings.runner``) lose nothing and duplicate nothing (issue 12);
+each is a task run named after it, in the batch's run or in a ``process-documents`` run of the pool.
 
 Real parts: the session's Prefect API, Prefect's own ``ProcessPoolTaskRunner``, a real SQLite
 file, the corpus PDFs. The same file given twice runs twice at the same time — the storage layer
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,7 @@ from flows.run_files import run_files
 from flows.states import IN_REVIEW
 from tests.fetch.faulty_server import Serve
 from tests.flows.conftest import corpus_pdfs, listing_page, publisher, write_sources
-from tests.flows.prefect_reads import child_flow_runs
+from tests.flows.prefect_reads import child_flow_runs, task_runs
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 
@@ -52,10 +54,27 @@ def test_a_parallel_batch_processes_every_input_once_and_keeps_one_version_per_f
     assert all(count == 1 for _, count in versions), "a file processed twice at once is stored once"
     assert len(repo.list_reviews("open")) == 2  # the unreadable document and the missing path
 
-    documents = child_flow_runs(state.state_details.flow_run_id)  # one process-document run each
-    assert len(documents) == 5, [r.name for r in documents]  # every stored input, the duplicate too
+    # each document a task run named after it (no sub-flow: ~15 blocking API calls fewer per document)
+    assert child_flow_runs(state.state_details.flow_run_id) == []
+    names = {o.sha256: f"cli-{o.sha256[:8]}" for o in summary.outcomes[:5]}
+    documents = finished_task_runs(state.state_details.flow_run_id, set(names.values()))
+    assert sorted(r.name for r in documents) == sorted(names[o.sha256] for o in summary.outcomes[:5])
     assert sorted(r.state.name for r in documents) == ["Completed"] * 4 + [IN_REVIEW]
-    assert all(any(t.startswith("outcome:") for t in r.tags) for r in documents)
+    [review] = [r for r in documents if r.state.name == IN_REVIEW]
+    assert review.name == names[summary.outcomes[3].sha256] and "review item #" in review.state.message
+    assert not any(r.tags for r in documents), "an untagged task run costs no concurrency-slot call"
+
+
+def finished_task_runs(run_id, names: set[str], timeout_s: float = 20) -> list:
+    """The run's task runs with these names once all are final (task states are recorded from events)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = [t for t in task_runs(run_id) if t.name in names]
+        if (len(found) >= len(names) and all(t.state and t.state.is_final() for t in found)) or (
+            time.monotonic() > deadline
+        ):
+            return found
+        time.sleep(0.5)
 
 
 def test_a_batch_fans_its_documents_out_to_the_work_pool_as_deployment_runs(
@@ -68,7 +87,7 @@ def test_a_batch_fans_its_documents_out_to_the_work_pool_as_deployment_runs(
     links = {f"doc {i}": f"{i}.pdf" for i in range(len(pdfs))}
     server.script("/docs/", Serve(listing_page(links), "text/html"))
     sources = write_sources(tmp_path / "sources.yaml", [publisher("pool", listings=[server.url("/docs/")])])
-    apply_prefect_file(root / "deployments" / "prefect.yaml", project_root=root, names=["one-document"])
+    apply_prefect_file(root / "deployments" / "prefect.yaml", project_root=root, names=["batch"])
     Variable.set("budget_etl_checkout", str(root), overwrite=True)
     worker_env = {
         **os.environ, "PREFECT_API_URL": prefect_api,
@@ -80,7 +99,8 @@ def test_a_batch_fans_its_documents_out_to_the_work_pool_as_deployment_runs(
         env=worker_env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        settings = flow_settings.model_copy(update={"runner": "deployment", "runner_workers": 2})
+        settings = flow_settings.model_copy(
+            update={"runner": "deployment", "runner_workers": 2, "runner_batch_size": 2})
         with use_settings(settings):
             state = ingest(sources_file=str(sources), return_state=True)
     finally:
@@ -89,10 +109,12 @@ def test_a_batch_fans_its_documents_out_to_the_work_pool_as_deployment_runs(
 
     summary = state.result()
     assert [o.status for o in summary.outcomes] == ["accepted", "accepted"], summary.outcomes
-    documents = child_flow_runs(state.state_details.flow_run_id)
-    assert len(documents) == 2
-    assert all(d.deployment_id is not None for d in documents), "each document a run of the deployment"
-    assert all("publisher:pool" in d.tags and "outcome:accepted" in d.tags for d in documents)
+    [batch] = child_flow_runs(state.state_details.flow_run_id)  # both documents: one run of the batch
+    assert batch.deployment_id is not None and batch.state.name == "Completed"
+    assert "publisher:pool" in batch.tags
+    names = {f"pool-pool部门-2025-{o.sha256[:8]}" for o in summary.outcomes}
+    documents = finished_task_runs(batch.id, names)
+    assert sorted(d.name for d in documents) == sorted(names), "each document a task run named after it"
     assert all(d.state.name == "Completed" for d in documents)
     with repo.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM document_versions")).scalar() == 2
