@@ -219,6 +219,14 @@ FINAL_TABLE_TYPES: dict[str, TableType] = {
     )
 }
 FINAL_STANDARD_TABLES: tuple[str, ...] = tuple(FINAL_TABLE_TYPES)
+#: two-sided 决算 summaries (收入 | 支出 side by side): read like the budget's TWO_SIDED, checked by the
+#: 决算 identities (TWO_SIDED stays budget-only, so budget summary checks never see them)
+FINAL_TWO_SIDED = ("revenue_expenditure_final", "fiscal_appropriation_final")
+
+
+def table_spec(slug: str | None) -> TableType | None:
+    """The budget or 决算 type of a slug (None: ``other`` or unknown): one lookup for the extractor."""
+    return TABLE_TYPES.get(slug or "") or FINAL_TABLE_TYPES.get(slug or "")
 
 
 def empty_note_required(slug: str | None) -> bool:

@@ -32,7 +32,6 @@ class Reason(StrEnum):
     GARBLED_TEXT = "garbled_text"  # (cid:NNN) glyphs, no ToUnicode map
     NO_BUDGET_TABLES = "no_budget_tables"
     UNRECOGNISED_TABLES = "unrecognised_tables"  # ruled, titled tables, none of a known type
-    FINAL_ACCOUNTS = "final_accounts"  # a 决算 (final accounts) file: a budget document, not a budget
     TEMPLATE_DOCUMENT = "template_document"  # a blank template (placeholders everywhere): not data
     TOO_MANY_PAGES = "too_many_pages"
     FILE_TOO_LARGE = "file_too_large"

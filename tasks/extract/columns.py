@@ -21,7 +21,29 @@ Rule = tuple[str, re.Pattern[str]]
 
 @cache
 def _vocabulary() -> dict:
-    return load("columns")
+    """columns.yaml, with the 决算 types' columns (``final_accounts.yaml``) beside the budget's.
+
+    The 决算 fields (年初结转和结余 …) and per-type lists live with the rest of the 决算
+    vocabulary; merged here so one mapping step reads budgets and final accounts alike.
+    """
+    vocab = dict(load("columns"))
+    final = load("final_accounts")
+    fields = {name: [p] if isinstance(p, str) else list(p) for name, p in final["columns"].items()}
+    vocab["fields"] = {**vocab["fields"], **fields}
+    vocab["tables"] = {**vocab["tables"], **{slug: spec["columns"] for slug, spec in final["types"].items()}}
+    return vocab
+
+
+def is_horizontal(slug: str) -> bool:
+    """A type whose items may be printed as columns (三公: one row of amounts under a header of items)."""
+    spec = load("tables")["types"].get(slug) or load("final_accounts")["types"].get(slug) or {}
+    return bool(spec.get("horizontal"))
+
+
+def signature(slug: str) -> list[str]:
+    """Fields a table of the type must have among its understood header columns."""
+    spec = load("tables")["types"].get(slug) or load("final_accounts")["types"].get(slug) or {}
+    return list(spec.get("signature") or [])
 
 
 @cache

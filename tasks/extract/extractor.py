@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from budget_etl.contract import OTHER_TABLE, PERFORMANCE_TABLES, TABLE_TYPES, TWO_SIDED
+from budget_etl.contract import FINAL_TWO_SIDED, OTHER_TABLE, PERFORMANCE_TABLES, TWO_SIDED, table_spec
 from budget_etl.document import DocumentMeta, ExtractedDocument, ExtractedTable
 from budget_etl.errors import ExtractError, Reason
 from budget_etl.findings import Finding
 from budget_etl.vocabulary import load
 from tasks.extract import problems
+from tasks.extract.columns import signature as type_signature
 from tasks.extract.header import row_cells
 from tasks.extract.metadata import (
     budget_year,
@@ -76,8 +77,8 @@ class DocumentExtractor:
         reason = not_budget_reason(finder.blocks, finder.lines)
         if reason is not None:
             raise ExtractError(
-                Reason(reason), "this is a budget document but not a budget (e.g. 部门决算 final accounts); "
-                "it is not read as budget tables", page_count=page_count,
+                Reason(reason), "this is a budget document but not data (a blank template: placeholders "
+                "everywhere); it is never stored as data", page_count=page_count,
                 titles=[b.match.title for b in finder.blocks][:30],
             )
         narrative_only = not any(is_typed(b) for b in finder.blocks) and self._is_budget_narrative(narrative)
@@ -91,16 +92,17 @@ class DocumentExtractor:
         for table in tables:
             table.unit = table.unit or unit
         code, name = department(finder.blocks, finder.lines)
+        kind = document_kind(finder.blocks, finder.lines)
         meta = DocumentMeta(
-            kind=document_kind(finder.blocks, finder.lines),
+            kind=kind,
             department_code=code,
             department_name=name,
-            budget_year=budget_year(finder.blocks, finder.lines),
+            budget_year=budget_year(finder.blocks, finder.lines, kind),
             unit=unit,
             page_count=page_count,
             sha256=hashlib.sha256(data).hexdigest(),
             source_url=source_url,
-            scope=scope(finder.blocks, finder.lines),
+            scope=scope(finder.blocks, finder.lines, kind),
             narrative_only=narrative_only,
             reader=source.reader,
         )
@@ -146,7 +148,7 @@ class DocumentExtractor:
                 continue
             if slug in PERFORMANCE_TABLES or not block.fragments:
                 continue
-            stitcher = stitchers.setdefault(id(block), Stitcher(slug, two_sided=slug in TWO_SIDED))
+            stitcher = stitchers.setdefault(id(block), Stitcher(slug, two_sided=is_two_sided(slug)))
             for fragment in block.fragments:
                 stitcher.add(fragment)
             block.fragments.clear()
@@ -200,7 +202,7 @@ class DocumentExtractor:
             ]
             getattr(self, "_findings", []).extend(problems.amount_not_number(slug, p) for p in found)
         else:
-            stitcher = stitcher or Stitcher(slug, two_sided=slug in TWO_SIDED)
+            stitcher = stitcher or Stitcher(slug, two_sided=is_two_sided(slug))
             for fragment in block.fragments:
                 stitcher.add(fragment)
             found: list[CellProblem] = []
@@ -218,7 +220,7 @@ class DocumentExtractor:
         findings: list[Finding] = getattr(self, "_findings", [])
         slug, title = table.type, table.title
         findings += [problems.amount_not_number(slug, p) for p in stitcher.problems]
-        signature = load("tables")["types"].get(slug, {}).get("signature") or []
+        signature = type_signature(slug)
         fields = {key[1] for key in stitcher.mapping.values()}
         horizontal = any(f.startswith(HORIZONTAL_ITEM) for f in fields)
         missing = [f for f in signature if f not in fields] if stitcher.header_seen and not horizontal else []
@@ -229,7 +231,8 @@ class DocumentExtractor:
                 bbox=first[1] if first else None, missing=missing or None,
             ))
             return
-        amounts = TABLE_TYPES[slug].amount_fields if slug in TABLE_TYPES else ()
+        spec = table_spec(slug)
+        amounts = spec.amount_fields if spec is not None else ()
         if table.records and all(is_blank_total(r, amounts) for r in table.records):
             table.records = []  # an empty grid with a blank 合计 row is an empty table
         if not table.records:
@@ -314,6 +317,11 @@ class TextLayer:
                 "table cells contain unmapped glyphs like (cid:123): their text cannot be read",
                 pages=self.garbled_table_pages[:20], cid_chars=self.cids, chars=self.chars,
             )
+
+
+def is_two_sided(slug: str) -> bool:
+    """收入 | 支出 side by side: the budget summaries and the 决算 summaries alike."""
+    return slug in TWO_SIDED or slug in FINAL_TWO_SIDED
 
 
 def extract_document(

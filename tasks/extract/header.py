@@ -26,6 +26,9 @@ from tasks.extract.text import compact, label_key
 #: field-name prefixes for columns that are not one dictionary field each
 CODE_PART = "code#"  # a 类 / 款 / 项 part of a split classification code
 EXTRA = "extra:"  # a column the dictionary does not name: kept under ``extra`` by its printed header
+#: side of the columns of a second (third …) block of a one-sided table printed beside the first
+#: (经济分类科目编码 | 科目名称 | 决算数 twice across the page): each block's row is its own record
+BLOCK = "#"
 
 ColumnKey = tuple[str | None, str]  # (side, field); side only for two-sided tables
 
@@ -126,6 +129,9 @@ def map_columns(
     mapping: dict[int, ColumnKey] = {}
     taken: set[ColumnKey] = set()
     items_seen = 0
+    block: str | None = None  # one-sided: a repeat of the first column's field starts a block beside
+    first_field: str | None = None
+    blocks = 1
     printed = printed or labels
     fields = [field_for(column, slug) for column in labels]
     amounts = [c for c, name in enumerate(fields)
@@ -140,9 +146,16 @@ def map_columns(
             continue
         if name is None:
             if column:
-                mapping[c] = (side_for(column) if two_sided else None, EXTRA + extra_key(printed[c]))
+                mapping[c] = (side_for(column) if two_sided else block, EXTRA + extra_key(printed[c]))
             continue
         side = None
+        if not two_sided and name != "line_no":
+            if first_field is None:
+                first_field = name
+            elif name == first_field and (block, name) in taken and sum(k[0] == block for k in taken) > 1:
+                blocks += 1  # not a name header over two columns (two-level list): a block ended before
+                block = f"{BLOCK}{blocks}"
+            side = block
         if two_sided:
             if name == "line_no":
                 side = None

@@ -11,7 +11,13 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
-from budget_etl.contract import OTHER_TABLE, PERFORMANCE_TABLES, STANDARD_TABLES
+from budget_etl.contract import (
+    FINAL_ACCOUNTS_KIND,
+    FINAL_TABLE_TYPES,
+    OTHER_TABLE,
+    PERFORMANCE_TABLES,
+    STANDARD_TABLES,
+)
 from budget_etl.vocabulary import load
 from tasks.extract.notes import empty_note_in
 from tasks.extract.pages import TextLine
@@ -21,6 +27,8 @@ from tasks.extract.text import clean_cjk_digits, compact
 
 _YEAR_LINE = re.compile(r"预算年度[：:]?(\d{4})")
 _YEAR_TITLE = re.compile(r"(\d{4})年(?:度)?(?:区级|省级|市级|县级)?(?:部门|单位|预算单位)?(?:预算|财务收支)")
+#: the year a 决算 accounts for (``2024年度部门决算``): read only on a final_accounts document
+_YEAR_FINAL = re.compile(r"(\d{4})年(?:度)?(?:区级|省级|市级|县级)?(?:部门|单位)?决算")
 _TRAILING_UNIT = re.compile(r"(?:金额)?单位[：:](?:千|万|百万|亿)?元$")
 _YEAR_ANY = re.compile(r"((?:19|20)\d{2})年")
 _UNIT = re.compile(r"(?:金额)?单位[：:]((?:千|万|百万|亿)?元)")
@@ -30,7 +38,7 @@ _NOT_NAME = re.compile(r"预算年度|单位[：:]|截止|日期|时间|编制|�
 _COVER = re.compile(r"^(?P<name>.*?)(?:\d{4}年(?:度)?)?部门预算(?:绩效文本|信息公开)")
 _AUTHOR = re.compile(r"^(?P<name>.+?)编制$")
 _COVER_TITLE = re.compile(
-    r"^(?P<name>[^\d：:]+?)(?:(?:19|20)\d{2})?年?度?(?:区级|省级|市级|县级)?(?:部门|单位)预算"
+    r"^(?P<name>[^\d：:]+?)(?:(?:19|20)\d{2})?年?度?(?:区级|省级|市级|县级)?(?:部门|单位)[预决]算"
 )
 _PERFORMANCE_TEXT = re.compile(r"部门预算绩效文本|部门预算项目绩效")
 
@@ -38,6 +46,8 @@ _PERFORMANCE_TEXT = re.compile(r"部门预算绩效文本|部门预算项目绩�
 def document_kind(blocks: list[TableBlock], lines: Iterable[TextLine]) -> str:
     if any(b.match.slug in STANDARD_TABLES for b in blocks):
         return "budget_disclosure"
+    if any(b.match.slug in FINAL_TABLE_TYPES for b in blocks):
+        return FINAL_ACCOUNTS_KIND  # 决算 tables and no budget table: the 部门决算 / 单位决算 kind
     if any(_PERFORMANCE_TEXT.search(compact(ln.text)) for ln in lines):
         return "performance_targets"
     if blocks and all(b.match.slug in PERFORMANCE_TABLES for b in blocks):
@@ -135,14 +145,18 @@ def _continues(above: TextLine, below: TextLine) -> bool:
     return 0 <= gap <= 1.2 * max(above.size, below.size) and not _NOT_NAME.search(compact(above.text))
 
 
-def budget_year(blocks: list[TableBlock], lines: list[TextLine]) -> int | None:
-    """预算年度 line, else the cover / a title (2025年部门预算 …), else a year in a table title."""
+def budget_year(blocks: list[TableBlock], lines: list[TextLine], kind: str | None = None) -> int | None:
+    """预算年度 line, else the cover / a title (2025年部门预算 …), else a year in a table title.
+
+    A final_accounts document is the year it accounts for (``2024年度部门决算``).
+    """
     for line in lines:
         match = _YEAR_LINE.search(compact(line.text))
         if match:
             return int(match.group(1))
+    cover = _YEAR_FINAL if kind == FINAL_ACCOUNTS_KIND else _YEAR_TITLE
     for line in lines[:80]:
-        match = _YEAR_TITLE.search(compact(line.text))
+        match = cover.search(compact(line.text))
         if match:
             return int(match.group(1))
     years = Counter(int(m.group(1)) for b in blocks if (m := _YEAR_ANY.search(compact(b.match.title))))
@@ -179,12 +193,18 @@ def trailing_note(block: TableBlock, row_notes: list[str]) -> str | None:
 
 
 def _first_note(texts: Iterable[str]) -> str | None:
-    return next((note for text in texts if (note := empty_note_in(text))), None)
+    """The first note saying the table is empty; a line ending in a colon only announces the
+    note that follows it (…仍保留该表格式，并在本表下方作下述说明：), so a later note wins."""
+    notes = [note for text in texts if (note := empty_note_in(text))]
+    stated = [note for note in notes if not compact(note).endswith(("：", ":"))]
+    return (stated or notes or [None])[0]
 
 
-def scope(blocks: list[TableBlock], lines: list[TextLine]) -> str | None:
-    """部门预算 → ``department``, 单位预算 → ``unit``, from the cover, contents and titles."""
-    words = _tables_vocabulary()["scope"]
+def scope(blocks: list[TableBlock], lines: list[TextLine], kind: str | None = None) -> str | None:
+    """部门预算 → ``department``, 单位预算 → ``unit``, from the cover, contents and titles
+    (a final_accounts document: 部门决算 / 单位决算, ``final_accounts.yaml`` ``scope_words``)."""
+    final = kind == FINAL_ACCOUNTS_KIND
+    words = load("final_accounts")["scope_words"] if final else _tables_vocabulary()["scope"]
     pages = sorted({ln.page for ln in lines})
     cover = [compact(ln.text) for ln in lines if pages and ln.page == pages[0]][:40]
     titles = [compact(b.match.title) for b in blocks]
@@ -200,8 +220,9 @@ def scope(blocks: list[TableBlock], lines: list[TextLine]) -> str | None:
 
 
 def not_budget_reason(blocks: list[TableBlock], lines: list[TextLine]) -> str | None:
-    """The reason code of a budget document that is not a budget (部门决算 → ``final_accounts``;
-    a blank template, placeholders everywhere → ``template_document``, never stored as data)."""
+    """The reason code of a budget document that is not data (a blank template, placeholders
+    everywhere → ``template_document``, never stored as data; ``not_budgets`` in tables.yaml for
+    kinds that are budget documents but not read). 部门决算 are read: kind final_accounts."""
     if is_blank_template([ln.text for ln in lines]):
         return "template_document"
     first_page = min((ln.page for ln in lines), default=1)

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from budget_etl.contract import TABLE_TYPES, TWO_SIDED
-from tasks.extract.header import CODE_PART, EXTRA, TOTAL_WORDS
+from budget_etl.contract import FINAL_TWO_SIDED, TWO_SIDED, TableType, table_spec
+from tasks.extract.header import BLOCK, CODE_PART, EXTRA, TOTAL_WORDS
 from tasks.extract.numbers import is_number, parse_amount, parse_int
-from tasks.extract.stitch import HORIZONTAL_ITEM, DataRow
+from tasks.extract.stitch import HORIZONTAL_FIELD, HORIZONTAL_ITEM, DataRow
 from tasks.extract.text import clean_text, compact, optional_text
 
 Record = dict[str, Any]
@@ -45,18 +45,52 @@ _SIDES = ("revenue", "expenditure")
 def build_records(slug: str, rows: list[DataRow], problems: list[CellProblem] | None = None) -> list[Record]:
     """Records of a table type; amount cells that are not numbers go to ``problems``."""
     problems = problems if problems is not None else []
-    if slug in TWO_SIDED:
+    if slug in TWO_SIDED or slug in FINAL_TWO_SIDED:
         return [rec for row in rows for rec in two_sided_records(slug, row, problems)]
     if slug == "government_procurement":
         return [rec for row in rows if (rec := procurement_record(row))]
     if any(k[1].startswith(HORIZONTAL_ITEM) for row in rows for k in row.values):
         return [rec for row in rows for rec in horizontal_records(slug, row, problems)]
-    return [one_sided_record(slug, row, problems) for row in rows]
+    return [one_sided_record(slug, part, problems) for row in rows for part in block_rows(row)]
+
+
+def block_rows(row: DataRow) -> list[DataRow]:
+    """A row of a table printed as blocks side by side: one row per block that prints anything.
+
+    The first block keeps the row's own keys; a block beside it (side ``#2`` …) becomes a row of
+    its own with side-less keys and the bbox of its own cells. A row of one block is itself.
+    """
+    sides = list(dict.fromkeys(k[0] for k in row.values if k[0] is not None and k[0].startswith(BLOCK)))
+    if not sides:
+        return [row]
+    out: list[DataRow] = []
+    for side in (None, *sides):
+        values = {(None, k[1]): v for k, v in row.values.items() if k[0] == side}
+        cells = {(None, k[1]): b for k, b in row.cells.items() if k[0] == side}
+        part = DataRow(values=values, pages=list(row.pages), bbox=_union(list(cells.values())) or row.bbox,
+                       cells=cells)
+        if not part.blank():
+            out.append(part)
+    return out
+
+
+def _union(boxes: list[list[float]]) -> list[float] | None:
+    if not boxes:
+        return None
+    xs0, tops, xs1, bottoms = zip(*boxes, strict=True)
+    return [min(xs0), min(tops), max(xs1), max(bottoms)]
+
+
+def _spec(slug: str) -> TableType:
+    spec = table_spec(slug)
+    if spec is None:
+        raise KeyError(f"no table type {slug!r} in the contract")
+    return spec
 
 
 def one_sided_record(slug: str, row: DataRow, problems: list[CellProblem] | None = None) -> Record:
-    fields = TABLE_TYPES[slug].fields
-    amounts = set(TABLE_TYPES[slug].amount_fields) | ({"quantity"} if slug == "fixed_assets" else set())
+    fields = _spec(slug).fields
+    amounts = set(_spec(slug).amount_fields) | ({"quantity"} if slug == "fixed_assets" else set())
     record: Record = {}
     line_no = parse_int(row.values.get((None, "line_no")))
     for name in fields:
@@ -110,25 +144,36 @@ def join_code_parts(parts: list[str]) -> str | None:
 
 
 def horizontal_records(slug: str, row: DataRow, problems: list[CellProblem]) -> list[Record]:
-    """One record per printed item of a horizontal row (三公: 合计 | 因公出国（境）费 | …)."""
-    fields = TABLE_TYPES[slug].fields
-    out = []
+    """One record per printed item of a horizontal row (三公: 合计 | 因公出国（境）费 | …).
+
+    An item printed over several amount columns (预算数 | 决算数) is one record holding them all.
+    """
+    spec = _spec(slug)
+    amounts = {"total", *spec.amount_fields}
+    out: list[Record] = []
+    by_item: dict[str, Record] = {}
     for key, raw in row.values.items():
         if not key[1].startswith(HORIZONTAL_ITEM):
             continue
-        record: Record = dict.fromkeys(fields)
-        record["item"] = key[1][len(HORIZONTAL_ITEM):]
-        record["total"] = _checked("total", raw, {"total"}, row, None, problems)
-        record["pages"] = list(row.pages)
-        record["bbox"] = row.cells.get(key, row.bbox)
-        out.append(record)
+        item, paired, name = key[1][len(HORIZONTAL_ITEM):].partition(HORIZONTAL_FIELD)
+        record = by_item.get(item) if paired else None
+        if record is None:
+            record = dict.fromkeys(spec.fields)
+            record["item"] = item
+            record["pages"] = list(row.pages)
+            record["bbox"] = row.cells.get(key, row.bbox)
+            out.append(record)
+            if paired:
+                by_item[item] = record
+        field = name or "total"
+        record[field] = _checked(field, raw, amounts, row, None, problems)
     return out
 
 
 def two_sided_records(slug: str, row: DataRow, problems: list[CellProblem] | None = None) -> list[Record]:
     """One record per filled side; a second column group on one side (支出用途) is its own record."""
-    fields = TABLE_TYPES[slug].fields
-    amounts = set(TABLE_TYPES[slug].amount_fields)
+    fields = _spec(slug).fields
+    amounts = set(_spec(slug).amount_fields)
     line_no = parse_int(row.values.get((None, "line_no")))
     groups = list(dict.fromkeys(k[0] for k in row.values if k[0] is not None))
     out: list[Record] = []

@@ -10,8 +10,10 @@ Each row keeps its lineage: the page and row bbox where it starts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from tasks.extract.columns import field_for, is_horizontal
 from tasks.extract.header import (
     EXTRA,
     ColumnKey,
@@ -27,6 +29,9 @@ from tasks.extract.text import compact, label_key
 
 #: field-name prefix of one item of a horizontal table (三公 printed as one row of items)
 HORIZONTAL_ITEM = "hitem:"
+#: between a horizontal item and the field of its column, when an item spans several amount
+#: columns (决算 三公: 预算数 | 决算数 under each item) — ``hitem:合计::budget_amount``
+HORIZONTAL_FIELD = "::"
 
 
 @dataclass
@@ -85,8 +90,8 @@ class Stitcher:
         own = map_columns(labels, self.slug, two_sided=self.two_sided, printed=printed) if header_rows else {}
         if own:
             own = pair_two_level_names(own, labels, table, header_rows)
-            if self.slug == "three_public_expenditure" and (None, "item") not in own.values():
-                own = horizontal_items(labels, printed)
+            if is_horizontal(self.slug) and (None, "item") not in own.values():
+                own = horizontal_items(labels, printed, self.slug)
             self.mapping = own
             self.spans = {key: table.col_bounds[c] for c, key in own.items() if c < table.n_cols}
             self.blocks = block_labels(printed, own) if self.two_sided else {}
@@ -108,7 +113,9 @@ class Stitcher:
                 if texts:
                     self.unread.append((table.page, table.row_bbox(r), texts[0]))
                 continue
-            row = read_row(table, r, self.mapping, keep_cells=self.two_sided, as_printed=self.as_printed)
+            beside = any(k[0] is not None for k in self.mapping.values())  # blocks side by side
+            row = read_row(table, r, self.mapping, keep_cells=self.two_sided or beside,
+                           as_printed=self.as_printed)
             if row.blank():
                 continue
             for side, block in self.blocks.items():
@@ -172,10 +179,11 @@ def spans_blocks(
 
 def name_from_total(mapping: dict[int, ColumnKey], printed: list[list[str]], slug: str) -> str | None:
     """No name column but a 合计 column: the one row is named by that header (合计)."""
-    from budget_etl.contract import TABLE_TYPES
+    from budget_etl.contract import table_spec
 
     fields = {key[1] for key in mapping.values()}
-    if "name" in fields or "name" not in TABLE_TYPES[slug].fields or "total" not in fields:
+    spec = table_spec(slug)
+    if "name" in fields or spec is None or "name" not in spec.fields or "total" not in fields:
         return None
     column = next(c for c, key in mapping.items() if key == (None, "total"))
     return printed[column][-1] if printed[column] else None
@@ -210,20 +218,45 @@ def pair_two_level_names(
     return mapping
 
 
-def horizontal_items(labels: list[list[str]], printed: list[list[str]]) -> dict[int, ColumnKey]:
+def horizontal_items(
+    labels: list[list[str]], printed: list[list[str]], slug: str = ""
+) -> dict[int, ColumnKey]:
     """三公 printed as one row of items (合计 | 因公出国（境）费 | …): each column is an item.
 
     The item is the column's lowest printed header; a 小计 is named by the header above it.
+    A lowest header that names a field of the type (预算数 / 决算数 under each item of a 决算)
+    makes the column that field of the item printed above it.
     """
     mapping: dict[int, ColumnKey] = {}
+    leaves = item_fields(labels, slug) if slug else {}
     for c, column in enumerate(printed):
         if not column:
             continue
-        name = column[-1]
-        if len(column) > 1 and label_key(labels[c][-1]) == "小计":
-            name = column[-2]
-        mapping[c] = (None, HORIZONTAL_ITEM + name)
+        leaf = leaves.get(c)
+        names, own = (column[:-1], labels[c][:-1]) if leaf and len(column) > 1 else (column, labels[c])
+        name = names[-1]
+        if len(names) > 1 and label_key(own[-1]) == "小计":
+            name = names[-2]
+        mapping[c] = (None, HORIZONTAL_ITEM + name + (HORIZONTAL_FIELD + leaf if leaf else ""))
     return mapping
+
+
+def item_fields(labels: list[list[str]], slug: str) -> dict[int, str]:
+    """Columns whose lowest header is a field of an item printed above several such columns.
+
+    预算数 | 决算数 under one 因公出国（境）费 cell: the item spans its amount columns, each
+    naming a field. A leaf under a header it does not share with another field column (合计
+    beside 因公出国（境）费 under 三公经费预算数) is an item of its own, not a field.
+    """
+    fields = {c: f for c, column in enumerate(labels)
+              if len(column) > 1 and (f := field_for(column[-1:], slug))}
+    out: dict[int, str] = {}
+    for c, name in fields.items():
+        parent = labels[c][-2]
+        mates = [d for d in (c - 1, c + 1) if d in fields and len(labels[d]) > 1 and labels[d][-2] == parent]
+        if any(fields[d] != name for d in mates):
+            out[c] = name
+    return out
 
 
 def read_row(
@@ -259,7 +292,26 @@ def is_split_remainder(row: DataRow, mapping: dict[int, ColumnKey]) -> bool:
     anchor = next((k for k in keys if k[1] == "line_no"), None) or (keys[0] if keys else None)
     if anchor is None:
         return False
-    return not row.values.get(anchor, "").strip() and not row.blank()
+    if row.values.get(anchor, "").strip() or row.blank():
+        return False
+    # side by side (收入 | 支出): a side that opens a numbered item of its own (十六、金融支出 under
+    # 十五、… on the page before, the revenue side blank in both) starts a row, it continues none
+    return anchor[0] is None or not any(
+        _ITEM_NUMBER.match(compact(row.values.get(a, ""))) for a in _side_anchors(keys, row)
+    )
+
+
+#: the numbering that opens an item of a list (一、 / 十六、 / 1. / （三）)
+_ITEM_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
+
+
+def _side_anchors(keys: list[ColumnKey], row: DataRow) -> list[ColumnKey]:
+    """The first printed column of each side (or block) that prints anything in ``row``."""
+    filled = {k[0] for k, text in row.values.items() if text.strip() and k[1] != "group"}
+    anchors: dict[str | None, ColumnKey] = {}
+    for key in keys:
+        anchors.setdefault(key[0], key)
+    return [key for side, key in anchors.items() if side in filled]
 
 
 def running_on(table: RawTable, r: int, mapping: dict[int, ColumnKey]) -> set[ColumnKey]:

@@ -46,10 +46,15 @@ def _vocabulary() -> dict:
 
 @cache
 def _title_keys() -> list[tuple[str, str]]:
-    """(slug, wording key), longest wording first."""
+    """(slug, wording key), longest wording first: the budget's types and the 决算 types together.
+
+    A 决算 title ends in 决算表 / 决算总表 and a budget title never does, so one longest-ending
+    match classifies both kinds (``final_accounts.yaml`` holds the 决算 wordings).
+    """
+    types = {**_vocabulary()["types"], **load("final_accounts")["types"]}
     keys = [
         (slug, label_key(wording))
-        for slug, spec in _vocabulary()["types"].items()
+        for slug, spec in types.items()
         for wording in spec["titles"]
     ]
     return sorted(keys, key=lambda item: len(item[1]), reverse=True)

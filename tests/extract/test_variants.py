@@ -257,13 +257,15 @@ def test_only_unknown_tables_is_unrecognised_tables_with_the_titles() -> None:
     assert info.value.evidence["titles"] == ["机关运行经费支出预算表"]
 
 
-def test_final_accounts_end_with_their_own_reason() -> None:
+def test_final_accounts_are_read_as_their_own_kind_not_refused() -> None:
+    """A 部门决算 is read (issue 15; more in test_final_extract.py), no longer ended with a reason."""
     story = Story().line("某某局2024年度部门决算", 18).page_break()
     story.items += titled("收入支出决算总表", [["项目", "决算数"]], [["一般公共预算财政拨款收入", "1.00"]],
                           widths=[200, 100]).items
-    with pytest.raises(ExtractError) as info:
-        extract(story.render())
-    assert info.value.reason is Reason.FINAL_ACCOUNTS
+    doc = extract(story.render())
+    assert (doc.document.kind, doc.document.budget_year) == ("final_accounts", 2024)
+    assert [(r["item"], r["amount"]) for r in doc.table("revenue_expenditure_final").records] == [
+        ("一般公共预算财政拨款收入", Decimal("1.00"))]
 
 
 def test_a_narrative_only_file_is_a_document_not_an_error() -> None:
