@@ -312,6 +312,8 @@ class RecordBase(Base):
     bbox_top: Mapped[float | None] = mapped_column(Float)
     bbox_x1: Mapped[float | None] = mapped_column(Float)
     bbox_bottom: Mapped[float | None] = mapped_column(Float)
+    #: read by OCR: the lowest recogniser confidence (0–1) of its cells; NULL for text / Office (0010)
+    ocr_confidence: Mapped[float | None] = mapped_column(Float)
     #: the record's ``extra``: printed columns the dictionary does not name (header → value)
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON_OR_NULL)
     #: record keys the schema has no column for, or values that do not fit it (kept, never dropped)

@@ -18,8 +18,8 @@ from sqlalchemy.orm import DeclarativeBase
 from budget_etl.contract import INDICATOR_FIELDS
 
 #: record keys that carry lineage rather than data
-LINEAGE_KEYS = ("pages", "bbox")
-_LINEAGE_COLUMNS = ("page", "pages", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom")
+LINEAGE_KEYS = ("pages", "bbox", "ocr_confidence")
+_LINEAGE_COLUMNS = ("page", "pages", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "ocr_confidence")
 _BOOKKEEPING_COLUMNS = (
     "id", "version_id", "table_id", "row_index", "extra", "unmapped", "project_id", "position",
 )
@@ -85,7 +85,7 @@ def coerce(column_type: Any, value: Any) -> Any:
 
 
 def lineage_values(record: dict[str, Any], table_pages: list[int]) -> dict[str, Any]:
-    """Page(s) and bbox of a record; a one-page table gives its page to records that lack one."""
+    """Page(s), bbox and OCR confidence of a record; a one-page table gives its page to records without."""
     pages = [int(p) for p in record.get("pages") or []]
     if not pages and len(table_pages) == 1:
         pages = list(table_pages)
@@ -98,7 +98,13 @@ def lineage_values(record: dict[str, Any], table_pages: list[int]) -> dict[str, 
         "bbox_top": box[1],
         "bbox_x1": box[2],
         "bbox_bottom": box[3],
+        "ocr_confidence": _confidence(record.get("ocr_confidence")),
     }
+
+
+def _confidence(value: Any) -> float | None:
+    """The OCR reader's confidence (0–1); None for a record read from a text layer or Office file."""
+    return float(value) if isinstance(value, int | float | Decimal) and not isinstance(value, bool) else None
 
 
 def record_values(

@@ -172,7 +172,7 @@ def read_tables(engine: Engine, version_id: int | None) -> list[StoredTable]:
 
 
 def record_dict(row: Any, columns: list[str]) -> dict[str, Any]:
-    """A stored record as the pipeline's dict, plus ``_row_index``/``_page``/``_bbox`` lineage."""
+    """A stored record as the pipeline's dict, plus ``_row_index``/``_page``/``_bbox``/``_ocr_confidence``."""
     record: dict[str, Any] = {c: getattr(row, c) for c in columns}
     for column in ("unmapped", "extra"):
         aside = getattr(row, column, None)
@@ -185,6 +185,7 @@ def record_dict(row: Any, columns: list[str]) -> dict[str, Any]:
     record["_page"] = row.page
     record["pages"] = list(row.pages or ([row.page] if row.page else []))
     record["_bbox"] = None if any(v is None for v in box) else [float(v) for v in box]
+    record["_ocr_confidence"] = row.ocr_confidence  # None unless the row was read by OCR
     return record
 
 

@@ -91,6 +91,7 @@ class DocumentExtractor:
         unit = document_unit([t.unit for t in tables], finder.lines)
         for table in tables:
             table.unit = table.unit or unit
+        source.annotate(tables)  # OCR'd records get their ocr_confidence (lineage), flags their row
         code, name = department(finder.blocks, finder.lines)
         kind = document_kind(finder.blocks, finder.lines)
         meta = DocumentMeta(

@@ -27,6 +27,8 @@ class Cell:
     #: (cells of a table's last row only) the lowest printed line is words filling the cell from
     #: edge to edge — the text runs on, so a page break below cut the cell (see ``mark_foot_lines``)
     runs_on: bool = False
+    #: (OCR'd cells only) the recogniser's lowest confidence over the cell's text, 0–1
+    confidence: float | None = None
 
     @property
     def x_center(self) -> float:

@@ -8,6 +8,7 @@ highlighted, each row's findings in the last column with check, expected vs actu
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from html import escape
 from typing import Any
 
@@ -89,7 +90,7 @@ def columns_of(table: ExtractedTable) -> list[str]:
         return [*spec.fields, "extra"] if has_extra else list(spec.fields)
     keys: dict[str, None] = {}
     for record in table.records:
-        keys.update(dict.fromkeys(k for k in record if k not in ("pages", "bbox")))
+        keys.update(dict.fromkeys(k for k in record if k not in ("pages", "bbox", "ocr_confidence")))
     return list(keys)
 
 
@@ -115,6 +116,14 @@ def belongs_to(finding: Finding, record: Record, siblings: list[Record]) -> bool
         ]
         holders = named or holders
     return any(r is record for r in holders)
+
+
+def ocr_note(record: Record) -> str:
+    """A row read by OCR shows its lowest cell confidence beside its page (a check on it may be a misread)."""
+    confidence = record.get("ocr_confidence")
+    if not isinstance(confidence, int | float | Decimal) or isinstance(confidence, bool):
+        return ""
+    return f'<br><small class="ocr">OCR {float(confidence):.2f}</small>'
 
 
 def count_text(findings: list[Finding]) -> str:
@@ -169,7 +178,7 @@ def render_table(table: ExtractedTable, findings: list[Finding], anchor: str) ->
             cls = f' class="{" ".join(classes)}"' if classes else ""
             cells.append(f"<td{cls}>{esc(cell_text(record.get(column)))}</td>")
         pages = record.get("pages") or table.pages
-        cells.append(f"<td>{esc(', '.join(map(str, pages)))}</td>")
+        cells.append(f"<td>{esc(', '.join(map(str, pages)))}{ocr_note(record)}</td>")
         cells.append(f"<td>{''.join(render_finding(f) for f in row_findings)}</td>")
         out.append(f'<tr class="{row_class}">{"".join(cells)}</tr>')
     out.append("</table></details>")
@@ -220,6 +229,7 @@ def render_html_report(doc: ExtractedDocument, findings: list[Finding]) -> str:
         f"<h1>{esc(title)}</h1>",
         '<p class="summary">'
         f"<span>kind: {esc(meta.kind)}</span><span>unit: {esc(meta.unit or '')}</span>"
+        f"<span>reader: {esc(meta.reader or '')}</span>"
         f"<span>pages: {esc(meta.page_count)}</span><span>sha256: {esc(str(meta.sha256)[:16])}…</span>"
         f"<span>{verdict}, {warnings} warnings</span></p>",
     ]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from budget_etl.document import ExtractedDocument
 from budget_etl.findings import Finding, Severity
 from tasks.validate.expectation_layer import check_expectations
+from tasks.validate.ocr_context import with_ocr_context
 from tasks.validate.reconcile import reconcile
 from tasks.validate.schema_layer import check_schemas
 from tasks.validate.settings import ValidateSettings, get_validate_settings
@@ -55,7 +56,7 @@ class DocumentValidator:
                     )
                 )
         table_order = {t.type: i for i, t in reversed(list(enumerate(doc.tables)))}
-        return sorted(findings, key=lambda f: sort_key(f, table_order))
+        return sorted(with_ocr_context(doc, findings), key=lambda f: sort_key(f, table_order))
 
 
 def validate_document(doc: ExtractedDocument, settings: ValidateSettings | None = None) -> list[Finding]:

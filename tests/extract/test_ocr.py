@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from budget_etl.contract import EXTRACT_OCR_LOW_CONFIDENCE
 from budget_etl.errors import ExtractError, Reason
 from tasks.extract import extract_document
 from tasks.extract.readers.scan import ocr_available
@@ -66,6 +67,23 @@ def test_scanned_table_pages_are_read_by_ocr(stem: str, pages: list[int]) -> Non
     print(f"OCR {stem} pages {pages}: {score.matched}/{score.total} = {score.ratio:.4f}")
     assert actual["document"]["reader"] == "pdf_ocr"
     assert score.ratio >= MIN_SCORE, "\n".join(score.mismatches[:20])
+
+
+@pytest.mark.slow
+@needs_ocr
+def test_ocr_records_carry_their_cells_confidence_and_low_confidence_points_at_its_row() -> None:
+    """Per-cell confidence kept as lineage: every record read from the scan has ``ocr_confidence``
+    (its cells' lowest), text-layer records have none; a low-confidence finding names its row."""
+    stem, pages = SCANS[0]
+    actual = ocr_result(stem, pages)
+    scanned = [r for t in tables_on(actual, pages) for r in t["records"]]
+    assert scanned and all(0 < r["ocr_confidence"] <= 1 for r in scanned)
+    text_layer = [r for t in actual["tables"] if t["pages"] and not set(t["pages"]) & set(pages)
+                  for r in t["records"]]
+    assert text_layer and not any("ocr_confidence" in r for r in text_layer)
+    for finding in actual["findings"]:
+        if finding["check"] == EXTRACT_OCR_LOW_CONFIDENCE:
+            assert finding["table"], finding  # placed on the record whose bbox holds the cell
 
 
 @pytest.mark.slow

@@ -70,6 +70,8 @@ def test_lineage_prefers_the_record_page_and_bbox() -> None:
         "bbox_top": 2.0,
         "bbox_x1": 3.0,
         "bbox_bottom": 4.0,
+        "ocr_confidence": None,  # a text-layer record
     }
+    assert lineage_values({"ocr_confidence": 0.873}, [7])["ocr_confidence"] == 0.873  # read by OCR
     assert lineage_values({}, [4, 5])["page"] is None  # a multi-page table cannot say which page
     assert lineage_values({}, [4])["page"] == 4

@@ -32,6 +32,8 @@ class Source:
     findings: list[Finding] = field(default_factory=list)
     #: (code, sentence) of what OCR did with image-only pages (PDFs only), said by ``no_text_layer``
     ocr_outcome: Callable[[], tuple[str, str]] | None = None
+    #: gives the built tables' records what the reader knows of them (OCR: ``ocr_confidence``)
+    annotate: Callable[[list[Any]], None] = lambda tables: None
 
 
 @contextmanager
@@ -53,6 +55,6 @@ def open_source(
         page_count = count_pages(pdf, settings)
         scan = ScanReader(data, settings)
         source = Source(reader="pdf_text", page_count=page_count, pages=lambda: scan.pages(pdf_pages(pdf)),
-                        findings=scan.findings, ocr_outcome=scan.outcome)
+                        findings=scan.findings, ocr_outcome=scan.outcome, annotate=scan.annotate)
         scan.source = source
         yield source

@@ -29,7 +29,7 @@ from budget_etl.contract import EXTRACT_OCR_LOW_CONFIDENCE
 from budget_etl.findings import Finding, Severity
 from budget_etl.vocabulary import load
 from tasks.extract.pages import Cell, PageContent, TextLine, build_grid
-from tasks.extract.readers.scan import OcrSettings
+from tasks.extract.readers.scan import OcrCell, OcrSettings
 from tasks.extract.settings import ExtractSettings
 
 _NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?%?$")
@@ -79,6 +79,8 @@ class PageOcr:
         self.settings = settings
         self.ocr = ocr or OcrSettings()
         vocabulary = load("ocr")
+        #: every OCR'd table cell read so far, for the records' ``ocr_confidence``
+        self.cells: list[OcrCell] = []
         self.confusables: dict[str, str] = vocabulary.get("confusables", {})
 
     def read(self, page_number: int) -> tuple[PageContent, list[Finding]]:
@@ -114,10 +116,15 @@ class PageOcr:
             used.update(inside)
             cells = grid_cells(grid, horizontal, vertical)
             slots = self.read_cells(clean, ink, cells, [boxes[i] for i in inside], scale)
-            table_cells = [Cell(text=cell_text(s.boxes), bbox=s.bbox) for s in slots]
+            table_cells = [Cell(text=cell_text(s.boxes), bbox=s.bbox,
+                                confidence=min((b.score for b in s.boxes), default=None)) for s in slots]
             content.tables.append(build_grid(table_cells, page_number, (x0, top, x1, bottom)))
             for slot, cell in zip(slots, table_cells, strict=True):
-                findings += self.low_confidence(slot, cell, page_number)
+                flagged = self.low_confidence(slot, cell, page_number)
+                findings += flagged
+                if cell.confidence is not None:
+                    self.cells.append(OcrCell(page_number, cell.bbox, cell.confidence,
+                                              flagged[0] if flagged else None))
         content.lines = text_lines([b for i, b in enumerate(boxes) if i not in used], page_number)
         content.char_count = sum(len(b.text) for b in boxes)
         return content, findings

@@ -10,11 +10,13 @@ OCR not installed (and what to install), switched off, run but reading nothing, 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from budget_etl.contract import TABLE_TYPES
 from budget_etl.findings import Finding
 from tasks.extract.pages import PageContent
 from tasks.extract.settings import ExtractSettings
@@ -50,6 +52,64 @@ def ocr_available() -> bool:
     return True
 
 
+@dataclass
+class OcrCell:
+    """An OCR'd table cell: where it is, how sure the recogniser was, and its low-confidence finding."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    confidence: float
+    finding: Finding | None = None
+
+
+def attach_confidence(tables: list[Any], cells: list[OcrCell]) -> None:
+    """Give each record read from OCR'd cells its ``ocr_confidence`` (lowest over its cells).
+
+    Why by lineage (the record's page and bbox hold the cells' centres) and not carried through
+    stitching: a record is a row or one side of it whatever the table type, and the bbox is
+    already how every reader says where a record was printed. A low-confidence finding on a cell
+    gets the record's table, line and field, so the report and review page show it on that row.
+    """
+    by_page: dict[int, list[OcrCell]] = {}
+    for cell in cells:
+        by_page.setdefault(cell.page, []).append(cell)
+    for table in tables:
+        amounts = TABLE_TYPES[table.type].amount_fields if table.type in TABLE_TYPES else ()
+        for record in table.records:
+            pages, box = record.get("pages") or table.pages, record.get("bbox")
+            if not pages or not box:
+                continue
+            inside = [c for c in by_page.get(pages[0], []) if _holds(box, c.bbox)]
+            if not inside:
+                continue
+            record["ocr_confidence"] = round(min(c.confidence for c in inside), 3)
+            for cell in inside:
+                if cell.finding is not None and cell.finding.table is None:
+                    _point_at(cell.finding, table.type, record, amounts)
+
+
+def _holds(box: list[float], cell: tuple[float, float, float, float], tol: float = 1.0) -> bool:
+    cx, cy = (cell[0] + cell[2]) / 2, (cell[1] + cell[3]) / 2
+    return box[0] - tol <= cx <= box[2] + tol and box[1] - tol <= cy <= box[3] + tol
+
+
+def _point_at(finding: Finding, table: str, record: dict[str, Any], amounts: tuple[str, ...]) -> None:
+    finding.table = table
+    line_no = record.get("line_no")
+    finding.line_no = line_no if isinstance(line_no, int) else None
+    finding.project_code = record.get("project_code")
+    read = _as_number(finding.actual)
+    same = [name for name in amounts if read is not None and _as_number(record.get(name)) == read]
+    finding.field = same[0] if same else None
+
+
+def _as_number(value: Any) -> float | None:
+    try:
+        return round(float(str(value).replace(",", "").replace("\n", "")), 2)
+    except (TypeError, ValueError):
+        return None
+
+
 #: what to install for OCR (said by ``no_text_layer`` when it is missing)
 INSTALL_HINT = "pip install 'budget-etl[ocr]' (rapidocr-onnxruntime, opencv-python-headless)"
 
@@ -77,6 +137,11 @@ class ScanReader:
                 yield self._read_scan(page) if self._enabled else page
             else:
                 yield page
+
+    def annotate(self, tables: list[Any]) -> None:
+        """The records' ``ocr_confidence`` from the cells OCR read (nothing when none was)."""
+        if self._ocr is not None:
+            attach_confidence(tables, self._ocr.cells)
 
     def outcome(self) -> tuple[str, str]:
         """(code, sentence) of what OCR did with the image-only pages — for ``no_text_layer``.
