@@ -21,7 +21,7 @@ from sqlalchemy import JSON, Engine, Float, Integer, Numeric, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import Select
 
-from budget_etl.contract import INDICATOR_FIELDS, OTHER_TABLE, TABLE_TYPES
+from budget_etl.contract import FINAL_TABLE_TYPES, INDICATOR_FIELDS, OTHER_TABLE, TABLE_TYPES
 from budget_etl.errors import Reason, StoreError
 from storage.engine import store_error_from
 from storage.models import (
@@ -44,8 +44,13 @@ INDICATOR_EXPORTS: dict[str, tuple[type[RecordBase], Any, tuple[str, ...]]] = {
     "project_indicators": (ProjectPerformance, ProjectIndicator, ("project_code", "project_name")),
     "department_indicators": (DepartmentPerformance, DepartmentIndicator, ("title", "unit_name")),
 }
-#: every ``--table`` value: the dictionary's table types plus the indicators of the 绩效 forms
-EXPORT_TABLES: tuple[str, ...] = (*RECORD_MODELS, *INDICATOR_EXPORTS, "narrative_figures")
+#: the budget-vs-final comparison per code (``storage.final_export``), not a record table
+BUDGET_VS_FINAL = "budget_vs_final"
+#: every ``--table`` value: the dictionary's table types (budget and 决算) plus the indicators of
+#: the 绩效 forms, the narrative figures and the budget-vs-final comparison
+EXPORT_TABLES: tuple[str, ...] = (*RECORD_MODELS, *INDICATOR_EXPORTS, "narrative_figures", BUDGET_VS_FINAL)
+#: the record fields of a table type, budget or 决算 (slugs never collide)
+_TABLE_TYPES = {**TABLE_TYPES, **FINAL_TABLE_TYPES}
 FORMATS = ("csv", "parquet")
 
 DOCUMENT_COLUMNS = (
@@ -92,7 +97,7 @@ def record_fields(table_type: str) -> list[str]:
         return [*INDICATOR_EXPORTS[table_type][2], *INDICATOR_FIELDS]
     if table_type == OTHER_TABLE:
         return ["cells", "extra"]
-    fields = [f for f in TABLE_TYPES[table_type].fields if f != "indicators"]
+    fields = [f for f in _TABLE_TYPES[table_type].fields if f != "indicators"]
     # a table type without fixed columns exports its records as JSON; every table its ``extra``
     return [*(fields or ["data"]), "extra"]
 
@@ -181,6 +186,10 @@ def export_table(engine: Engine, table_type: str) -> ExportTable:
         from storage.narrative_export import export_narrative_figures
 
         return export_narrative_figures(engine)
+    if table_type == BUDGET_VS_FINAL:  # 预算数 printed in a 决算 vs the 预算 document's own figure
+        from storage.final_export import export_budget_vs_final
+
+        return export_budget_vs_final(engine)
     query, types = build_query(table_type)
     try:
         with engine.connect() as conn:

@@ -19,7 +19,7 @@ from budget_etl.contract import FINAL_ACCOUNTS_KIND
 from budget_etl.document import ExtractedDocument, ExtractedTable
 from budget_etl.findings import Finding, Severity
 from tasks.validate.amounts import coarser_unit, convert, is_number, table_unit
-from tasks.validate.evidence import finding_at
+from tasks.validate.evidence import finding_at, record_pages
 from tasks.validate.lookup import clean_label, code_of, first_table
 from tasks.validate.settings import ValidateSettings
 
@@ -45,6 +45,9 @@ class ComparisonRow:
     budget_document: Decimal | None
     final_amount: Decimal | None
     agrees: bool | None
+    #: where the two figures are printed (the 决算 row's pages, the budget row's pages; () if none)
+    final_pages: tuple[int, ...] = ()
+    budget_pages: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(self).items()}
@@ -109,6 +112,8 @@ def compare_tables(
                     own,
                     final_amount,
                     agrees,
+                    tuple(record_pages(record, final_table)),
+                    tuple(record_pages(other, budget_table)) if other is not None else (),
                 )
             )
             if agrees is False:
