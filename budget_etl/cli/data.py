@@ -18,7 +18,9 @@ def export(
     table: Annotated[
         str,
         typer.Option(
-            "--table", help="A data-dictionary slug, project_indicators or department_indicators."
+            "--table",
+            help="A data-dictionary slug (budget or 决算), project_indicators, department_indicators, "
+            "narrative_figures or budget_vs_final.",
         ),
     ],
     fmt: Annotated[str, typer.Option("--format", help="csv | parquet")] = "csv",
