@@ -68,8 +68,18 @@ def comparable(budget: ExtractedDocument, final: ExtractedDocument) -> str | Non
 
 
 def row_key(record: dict, how: str) -> str | None:
+    """How a row is matched across the two documents: its code, or what a 三公 item is.
+
+    Budget and 决算 word the same 三公 item differently (因公出国(境)费 / 因公出国（境）费, 公务用车购置及
+    运行费 / 公务用车购置及运行维护费, 购置费 under it): the item's role decides, else its label.
+    """
     if how == "code":
         return code_of(record)
+    from tasks.validate.reconcile.identities import ROLE_NAMES, three_public_role
+
+    role = three_public_role(record)
+    if role in ROLE_NAMES and role != "abroad_detail":
+        return ROLE_NAMES[role]
     label = clean_label(record.get("item"))
     return label or None
 
@@ -85,7 +95,10 @@ def compare_tables(
         if final_table is None or budget_table is None:
             continue
         unit = coarser_unit(table_unit(final_table, final), table_unit(budget_table, budget))
-        printed = {row_key(r, how): r for r in budget_table.records if row_key(r, how)}
+        printed: dict[str | None, dict] = {}
+        for r in budget_table.records:  # the first row of a key (a 其中 line never hides its parent)
+            printed.setdefault(row_key(r, how), r)
+        printed.pop(None, None)
         for record in final_table.records:
             key = row_key(record, how)
             if key is None or not is_number(record.get(final_field)):
