@@ -26,3 +26,9 @@ def test_reason_is_in_the_readme_table(reason: Reason) -> None:
 
 def test_the_table_names_no_reason_the_code_does_not_have() -> None:
     assert documented_reasons() <= {r.value for r in Reason}
+
+
+def test_final_accounts_is_a_document_kind_not_a_failure() -> None:
+    """A 部门决算 is read (kind ``final_accounts``, issue 15): no reason code ends it, none is documented."""
+    assert "final_accounts" not in {r.value for r in Reason}
+    assert "final_accounts" not in documented_reasons()

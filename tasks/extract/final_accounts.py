@@ -2,8 +2,9 @@
 
 A 决算 prints the budget's framework of tables with 预算数 / 决算数 and the carry-over columns
 (年初结转和结余, 结余分配, 年末结转和结余). Its titles end in 决算表 / 决算总表, never in a budget
-wording, so they are classified against their own vocabulary
-(``budget_etl/vocabulary/final_accounts.yaml``), leaving the budget classifier untouched.
+wording, so one vocabulary (``budget_etl/vocabulary/final_accounts.yaml``) serves both readers:
+the extractor's title step (:func:`tasks.extract.titles.match_title` takes these wordings beside the
+budget's) and this standalone classifier of a title line (used by the validation tests).
 """
 
 from __future__ import annotations

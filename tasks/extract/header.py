@@ -157,8 +157,9 @@ def map_columns(
                 block = f"{BLOCK}{blocks}"
             side = block
         if two_sided:
-            if name == "line_no":
-                side = None
+            if name == "line_no":  # one 序号 column serves both sides; a side's own 行次 column is its own
+                own = side_for(column) or ("revenue" if items_seen < 1 else "expenditure")
+                side = None if (None, "line_no") not in taken else own
             else:
                 side = side_for(column)
                 if side is None:  # no 收入/支出 row: the second 项目 column starts the right side

@@ -166,7 +166,11 @@ def horizontal_records(slug: str, row: DataRow, problems: list[CellProblem]) -> 
             if paired:
                 by_item[item] = record
         field = name or "total"
-        record[field] = _checked(field, raw, amounts, row, None, problems)
+        if field in spec.fields:
+            record[field] = _checked(field, raw, amounts, row, None, problems)
+        else:  # a lone amount column of a type without `total` (决算 三公): kept by its item, never dropped
+            text = clean_text(raw)
+            record.setdefault("extra", {})[item] = parse_amount(text) if is_number(text) else text or None
     return out
 
 
@@ -191,12 +195,14 @@ def two_sided_records(slug: str, row: DataRow, problems: list[CellProblem] | Non
             if "group" in previous:
                 previous["group"] = None  # the item spans the side's blocks: it belongs to none
             continue
-        record: Record = {"line_no": line_no, "side": side}
+        own = (group, "line_no") if (group, "line_no") in row.values else (side, "line_no")
+        number = parse_int(row.values[own]) if own in row.values else line_no  # a side's own 行次
+        record: Record = {"line_no": number, "side": side}
         record.update(values)
         if (group, "group") in row.values:
             block = optional_text(row.values[(group, "group")])
             is_total = bool(_SIDE_TOTAL.search(compact(record.get("item") or "")))
-            record = {"line_no": line_no, "side": side, "group": None if is_total else block, **values}
+            record = {"line_no": number, "side": side, "group": None if is_total else block, **values}
         if extra:
             record["extra"] = extra
         out.append(with_lineage(record, row, group))

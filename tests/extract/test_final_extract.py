@@ -196,3 +196,51 @@ def test_an_unnumbered_remainder_at_the_top_of_a_page_still_joins_its_row() -> N
                                  foot_runs_on=False)
     expenditure = [item for side, item, _ in _summary_items(data) if side == "expenditure"]
     assert expenditure == ["一、一般公共服务支出", "二、教育支出", "十七、国土海洋气象等支出", "支出合计"]
+
+
+def test_a_summary_with_a_line_number_column_per_side_gives_each_side_its_own() -> None:
+    """The 财决 template prints 项目 | 行次 | 金额 on each side: the expenditure 行次 is not dropped."""
+    header = [["收入", "", "", "支出", "", ""], ["项目", "行次", "金额", "项目", "行次", "金额"]]
+    rows = [["一、一般公共预算财政拨款收入", "1", "90.00", "一、一般公共服务支出", "32", "70.00"],
+            ["本年收入合计", "2", "90.00", "本年支出合计", "33", "90.00"]]
+    spans = [((0, 0), (2, 0)), ((3, 0), (5, 0))]
+    doc = extract(final_story("收入支出决算总表", header, rows, widths=[140, 30, 50, 140, 30, 50],
+                              spans=spans))
+    records = doc.table("revenue_expenditure_final").records
+    assert [(r["line_no"], r["side"], r["item"], r["amount"]) for r in records] == [
+        (1, "revenue", "一、一般公共预算财政拨款收入", Decimal("90.00")),
+        (32, "expenditure", "一、一般公共服务支出", Decimal("70.00")),
+        (2, "revenue", "本年收入合计", Decimal("90.00")),
+        (33, "expenditure", "本年支出合计", Decimal("90.00")),
+    ]
+    assert all("extra" not in r for r in records)
+
+
+def test_a_final_three_public_row_without_budget_and_final_columns_keeps_its_amounts() -> None:
+    """Items printed with one amount each (no 预算数 | 决算数 under them): the type has no `total`, so each
+    amount is kept under `extra` by its item — never dropped, never guessed to be 预算数 or 决算数."""
+    header = [["合计", "因公出国（境）费", "公务接待费"]]
+    doc = extract(final_story("财政拨款“三公”经费支出决算表", header, [["3.00", "1.00", "2.00"]],
+                              widths=[80, 100, 80]))
+    records = doc.table("three_public_final").records
+    assert [(r["item"], r["budget_amount"], r["final_amount"], r["extra"]) for r in records] == [
+        ("合计", None, None, {"合计": Decimal("3.00")}),
+        ("因公出国（境）费", None, None, {"因公出国（境）费": Decimal("1.00")}),
+        ("公务接待费", None, None, {"公务接待费": Decimal("2.00")}),
+    ]
+
+
+@pytest.mark.parametrize("budget_header", ["预算数", "年初预算数", "调整预算数", "全年预算数"])
+def test_a_general_budget_final_table_with_its_budget_column_reads_both(budget_header: str) -> None:
+    header = [["项目", "", budget_header, "决算数", "", ""],
+              ["功能分类\n科目编码", "科目名称", "", "合计", "基本支出", "项目支出"]]
+    rows = [["", "合计", "12.00", "10.00", "6.00", "4.00"],
+            ["201", "一般公共服务支出", "12.00", "10.00", "6.00", "4.00"]]
+    spans = [((0, 0), (1, 0)), ((2, 0), (2, 1)), ((3, 0), (5, 0))]
+    doc = extract(final_story("一般公共预算财政拨款支出决算表", header, rows,
+                              widths=[60, 100, 60, 50, 50, 50], spans=spans))
+    records = doc.table("general_budget_expenditure_final").records
+    figures = (Decimal("12.00"), Decimal("10.00"), Decimal("6.00"), Decimal("4.00"))
+    assert [(r["code"], r["name"], r["budget_amount"], r["total"], r["basic"], r["project"])
+            for r in records] == [(None, "合计", *figures), ("201", "一般公共服务支出", *figures)]
+    assert all("extra" not in r for r in records) and doc.findings == []
