@@ -7,7 +7,9 @@ morphology: horizontal and vertical strokes longer than a character); two grid s
 ruling between them are one merged cell. Text is recognised once per page (RapidOCR, PP-OCR
 Chinese models shipped in its wheel) and each recognised box is placed in the cell that holds
 its centre; a box straddling a ruling is split at it. What is outside the grids becomes text
-lines. Coordinates are PDF points, so lineage bboxes mean the same as on the text-layer path.
+lines. A column that numbers its labels (一、… 二、…) restores the 、 or numeral the recogniser
+dropped from its own sequence (:mod:`.enumeration`). Coordinates are PDF points, so lineage
+bboxes mean the same as on the text-layer path.
 
 Every cell keeps the lowest confidence of its boxes; a figure read with less than
 ``min_amount_confidence`` becomes an ``extract.ocr_low_confidence`` finding (page, bbox, text,
@@ -29,6 +31,7 @@ from budget_etl.contract import EXTRACT_OCR_LOW_CONFIDENCE
 from budget_etl.findings import Finding, Severity
 from budget_etl.vocabulary import load
 from tasks.extract.pages import Cell, PageContent, TextLine, build_grid
+from tasks.extract.readers.enumeration import repair_enumeration
 from tasks.extract.readers.scan import OcrCell, OcrSettings
 from tasks.extract.settings import ExtractSettings
 
@@ -118,7 +121,9 @@ class PageOcr:
             slots = self.read_cells(clean, ink, cells, [boxes[i] for i in inside], scale)
             table_cells = [Cell(text=cell_text(s.boxes), bbox=s.bbox,
                                 confidence=min((b.score for b in s.boxes), default=None)) for s in slots]
-            content.tables.append(build_grid(table_cells, page_number, (x0, top, x1, bottom)))
+            table = build_grid(table_cells, page_number, (x0, top, x1, bottom))
+            repair_enumeration(table)  # 一、 / 十、 the recogniser dropped, from the column's sequence
+            content.tables.append(table)
             for slot, cell in zip(slots, table_cells, strict=True):
                 flagged = self.low_confidence(slot, cell, page_number)
                 findings += flagged
