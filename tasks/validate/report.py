@@ -12,7 +12,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from budget_etl.contract import TABLE_TYPES
+from budget_etl.contract import FINAL_TABLE_TYPES, TABLE_TYPES
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding, Severity
 from tasks.validate.amounts import to_amount
@@ -140,7 +140,8 @@ def render_table(table: ExtractedTable, findings: list[Finding], anchor: str) ->
     for finding in findings:
         key = finding_key(finding)
         (by_row[key] if key in row_keys and key != (None, None) else table_level).append(finding)
-    amount_fields = set(TABLE_TYPES[table.type].amount_fields) if table.type in TABLE_TYPES else set()
+    spec = TABLE_TYPES.get(table.type) or FINAL_TABLE_TYPES.get(table.type)  # budget or 决算
+    amount_fields = set(spec.amount_fields) if spec is not None else set()
     head = "".join(
         f"<th>{esc(FIELD_LABELS.get(c, c))}<br><small>{esc(c)}</small></th>" for c in columns
     )

@@ -306,3 +306,19 @@ def covered_checks() -> set[str]:
 
 def test_every_final_identity_has_a_case() -> None:
     assert set(fx.identity_slugs()) <= covered_checks()
+
+
+def test_the_html_report_shows_final_accounts_amounts_as_figures() -> None:
+    """Amount cells of a 决算 table are laid out as figures (class num), like a budget table's."""
+    from tasks.validate.report import render_html_report
+
+    doc = golden(SHGZB)
+    table = doc.table(RF)
+    assert table is not None
+    html = render_table_html(render_html_report(doc, []), table.title)
+    assert 'class="num"' in html and "307.82" in html
+
+
+def render_table_html(report: str, title: str) -> str:
+    start = report.index(f"<h2>{title} ")
+    return report[start : report.index("</details>", start)]
