@@ -4,12 +4,16 @@ Part 1, for each N (corpus copies, each made unique by a trailing PDF comment so
 differs): extract+validate in process on 1 and on 2 processes (the ceiling, no Prefect), then
 ``run`` (``run_files``) and ``ingest`` over a local HTTP publisher, each against a real
 ``prefect server start`` on this box, with ``BUDGET_ETL_RUNNER`` = each of ``--runners``.
-Part 2 (``--workers``): the same server, the ``process-document/one-document`` deployment, and 1
-then 2 ``prefect worker start --limit 1`` process workers; one ``ingest`` of ``--worker-n``
-documents with ``runner=deployment`` each time.
+Part 2 (``--workers``): a second server, the ``process-documents/batch`` deployment, and 1
+then 2 ``prefect worker start --limit 1`` process workers, each limited to one process
+(``BUDGET_ETL_RUNNER_WORKERS=1``); one ``ingest`` of ``--worker-n`` documents with
+``runner=deployment`` in batches of ``--batch`` each time, against ceiling 1 of the same files.
 
 Each measurement runs in a fresh child process; printed: wall s, docs/s, pages/s, peak RSS of
-the child and of its largest descendant (MB), per-document overhead = (wall − ceiling-1 work)/N.
+the child and of its largest descendant (MB; part 2: the largest process under the workers),
+per-document overhead = (wall − ceiling-1 work)/N, the Prefect database's growth and the result
+storage per document, ``uptime``'s 1-minute load average, and every Prefect API call the
+measurement's processes made (``bench/calltime``: count and seconds per document, costliest first).
 Asserts nothing. Run small while the box is shared:
 ``.venv/bin/python bench/throughput.py --n 4 --runners sequential processes --workers --worker-n 8``.
 Politeness is set high (``--rate``) so the HTTP publisher's per-host rate limit does not dominate.
@@ -194,6 +198,8 @@ def report(label: str, n: int, pages: int, figures: dict[str, object], work_s: f
     print(row(label, n, pages, figures, work_s), flush=True)
     if figures.get("calls"):
         print("\n".join(call_lines(figures["calls"], n)), flush=True)  # type: ignore[arg-type]
+    if figures.get("rows_after"):
+        print("\n".join(table_lines(figures["rows_before"], figures["rows_after"], n)), flush=True)  # type: ignore[arg-type]
 
 
 def row(label: str, n: int, pages: int, figures: dict[str, object], work_s: float | None) -> str:
@@ -204,7 +210,82 @@ def row(label: str, n: int, pages: int, figures: dict[str, object], work_s: floa
     overhead = f"{(wall - work_s) / n:6.2f}" if work_s is not None else "     —"
     return (f"{label:<24} N={n:<4} {wall:8.1f} s {n / wall:6.3f} docs/s {pages / wall:6.2f} pages/s "
             f"rss {figures['rss_mb']:>5} MB  child rss {figures['child_rss_mb']:>5} MB  "
-            f"overhead {overhead} s/doc  {load}  {figures.get('totals') or ''}")
+            f"overhead {overhead} s/doc  {load}{growth(figures, n)}  {figures.get('totals') or ''}")
+
+
+def growth(figures: dict[str, object], n: int) -> str:
+    """Prefect database / result storage growth per document, and workers' peak RSS, when measured."""
+    parts = []
+    if "db_bytes" in figures:
+        parts.append(f"prefect db +{float(figures['db_bytes']) / n / 1024:.0f} KB/doc")  # type: ignore[arg-type]
+    if "result_bytes" in figures:
+        parts.append(f"results {float(figures['result_bytes']) / n / 1024:.0f} KB/doc")  # type: ignore[arg-type]
+    if "worker_rss_mb" in figures:
+        parts.append(f"worker peak rss {figures['worker_rss_mb']} MB")
+    return "".join(f"  {p}" for p in parts)
+
+
+def tree_bytes(*paths: Path) -> int:
+    """Bytes of the files at/under these paths (the Prefect database, result storage)."""
+    total = 0
+    for path in paths:
+        files = [path] if path.is_file() else (path.rglob("*") if path.is_dir() else [])
+        total += sum(f.stat().st_size for f in files if f.is_file())
+    return total
+
+
+def prefect_db(home: Path) -> list[Path]:
+    return [home / "prefect.db", home / "prefect.db-wal"]
+
+
+def rows_per_table(home: Path) -> dict[str, int]:
+    """Row counts of the Prefect server's SQLite tables (what it keeps per document)."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{home / 'prefect.db'}?mode=ro", uri=True) as db:
+        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {name: db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
+
+
+def table_lines(before: dict[str, int], after: dict[str, int], n: int, top: int = 8) -> list[str]:
+    grown = sorted(((after[t] - before.get(t, 0), t) for t in after), reverse=True)[:top]
+    return ["    prefect db rows/doc: " + ", ".join(f"{t} {rows / n:.1f}" for rows, t in grown if rows)]
+
+
+def descendants(pids: set[int]) -> set[int]:
+    """The processes under these (a worker's flow-run processes and their pool processes)."""
+    parent_of: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parent_of[int(stat.parent.name)] = int(fields[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    found, grew = set(pids), True
+    while grew:
+        more = {pid for pid, ppid in parent_of.items() if ppid in found} - found
+        found |= more
+        grew = bool(more)
+    return found - set(pids)
+
+
+class PeakRss(threading.Thread):
+    """Samples the high-water RSS (VmHWM) of every process under ``roots`` every half second."""
+
+    def __init__(self, roots: set[int]) -> None:
+        super().__init__(daemon=True)
+        self.roots, self.peak_kb, self.stopped = roots, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.5):
+            for pid in descendants(self.roots):
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peak_kb = max(self.peak_kb, int(line.split()[1]))
 
 
 @contextmanager
@@ -214,6 +295,18 @@ def server_env(home: Path):
     home.mkdir(parents=True, exist_ok=True)
     with prefect_server(home) as base:
         yield {"PREFECT_API_URL": f"{base}/api", "PREFECT_HOME": str(home)}
+
+
+def measure_on_server(
+    mode: str, files_dir: Path, env: dict[str, str], home: Path, work: Path
+) -> dict[str, object]:
+    """``measure`` plus what the run left behind: Prefect database and result storage growth."""
+    before, rows = tree_bytes(*prefect_db(home)), rows_per_table(home)
+    figures = measure(mode, files_dir, env)
+    figures["db_bytes"] = tree_bytes(*prefect_db(home)) - before
+    figures["rows_before"], figures["rows_after"] = rows, rows_per_table(home)
+    figures["result_bytes"] = tree_bytes(work / "results")
+    return figures
 
 
 def part_one(ns: list[int], runners: list[str], modes: list[str], rate: float, root: Path) -> None:
@@ -232,10 +325,11 @@ def part_one(ns: list[int], runners: list[str], modes: list[str], rate: float, r
                 for runner in runners:
                     work = Path(tempfile.mkdtemp(prefix="bench-data-"))
                     env = {**api, **settings_env(work, runner, 2, rate)}
-                    report(f"{mode} runner={runner}", n, pages, measure(mode, files_dir, env), work_s)
+                    figures = measure_on_server(mode, files_dir, env, root / "prefect", work)
+                    report(f"{mode} runner={runner}", n, pages, figures, work_s)
 
 
-def part_two(n: int, rate: float, root: Path) -> None:
+def part_two(n: int, batch: int, rate: float, root: Path) -> None:
     print(f"# part 2 — load average {os.getloadavg()}")
     files_dir = root / f"copies-w{n}"
     _, pages = make_copies(n, files_dir)
@@ -246,25 +340,34 @@ def part_two(n: int, rate: float, root: Path) -> None:
         from budget_etl.deploy import apply_prefect_file
 
         prefect_file = ROOT / "deployments" / "prefect.yaml"
-        apply_prefect_file(prefect_file, project_root=ROOT, names=["one-document"])
+        apply_prefect_file(prefect_file, project_root=ROOT, names=["batch"])
         Variable.set("budget_etl_checkout", str(ROOT), overwrite=True)
+        figures = measure("ceiling-1", files_dir, {})
+        work_s = float(figures["wall"]) if "wall" in figures else None  # type: ignore[arg-type]
+        report("ceiling 1 process(es)", n, pages, figures, None)
         for workers in (1, 2):
             data = Path(tempfile.mkdtemp(prefix="bench-workers-"))
+            # the ingest keeps 2 batch runs per worker in flight; each worker runs one at a time
+            # (--limit 1) on one process (BUDGET_ETL_RUNNER_WORKERS=1: its documents one after another)
             env = {**api, **settings_env(data, "deployment", 2 * workers, rate),
-                   **timed_calls_env(data / "calls")}
+                   "BUDGET_ETL_RUNNER_BATCH_SIZE": str(batch), **timed_calls_env(data / "calls")}
+            worker_env = {**os.environ, **QUIET, **env, "BUDGET_ETL_RUNNER_WORKERS": "1"}
             procs = [
                 subprocess.Popen(
                     [sys.executable, "-m", "prefect", "worker", "start", "--pool", "process", "--limit", "1"],
-                    env={**os.environ, **QUIET, **env}, cwd=data, stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
+                    env=worker_env, cwd=data, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 )
                 for _ in range(workers)
             ]
+            sampler = PeakRss({proc.pid for proc in procs})
             try:
                 time.sleep(5)  # the workers register with the pool
-                figures = measure("ingest", files_dir, env)
-                report(f"ingest {workers} worker(s)", n, pages, figures, None)
+                sampler.start()
+                figures = measure_on_server("ingest", files_dir, env, root / "prefect-workers", data)
+                figures["worker_rss_mb"] = sampler.peak_kb // 1024
+                report(f"ingest {workers} worker(s) batch={batch}", n, pages, figures, work_s)
             finally:
+                sampler.stopped.set()
                 for proc in procs:
                     proc.terminate()
                 for proc in procs:
@@ -282,6 +385,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100.0, help="per-host requests/s (politeness)")
     parser.add_argument("--workers", action="store_true", help="part 2: 1 then 2 process workers")
     parser.add_argument("--worker-n", type=int, default=64, help="documents of part 2's ingest")
+    parser.add_argument("--batch", type=int, default=16, help="documents per process-documents run (part 2)")
     parser.add_argument("--skip-part-one", action="store_true")
     parser.add_argument("--one", nargs=3, metavar=("MODE", "FILES", "WORK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -294,7 +398,7 @@ def main() -> int:
     if not args.skip_part_one:
         part_one(args.n, args.runners, args.modes, args.rate, root)
     if args.workers:
-        part_two(args.worker_n, args.rate, root)
+        part_two(args.worker_n, args.batch, args.rate, root)
     return 0
 
 

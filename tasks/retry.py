@@ -28,7 +28,15 @@ def only_transient(_task: Any, _task_run: Any, state: Any) -> bool:
 
 
 def configured(prefect_task: T, settings: Settings, **options: Any) -> T:
-    """The task with this run's retry budget (decorators are evaluated once, settings per run)."""
+    """The task with this run's retry budget (decorators are evaluated once, settings per run).
+
+    A task that persists no result gets no cache policy: Prefect's default one hashes every input
+    (a whole extracted document) and the task's source on each run, for a key nothing stores.
+    """
+    if not getattr(prefect_task, "persist_result", None):
+        from prefect.cache_policies import NO_CACHE
+
+        options.setdefault("cache_policy", NO_CACHE)
     return prefect_task.with_options(  # type: ignore[attr-defined]
         retries=settings.task_retries,
         retry_delay_seconds=settings.task_retry_delay_s,
