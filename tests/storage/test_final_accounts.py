@@ -212,3 +212,23 @@ def test_a_database_that_passed_the_empty_0007_gets_the_final_tables_on_upgrade(
     assert diff == []
     _alembic(blank_db_url, "downgrade", "base")  # and it still goes all the way down
     assert current_revision(blank_db_url) is None
+
+
+def test_the_export_command_writes_the_comparison(
+    db_url: str, repository: Repository, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from budget_etl.cli import app
+
+    final = final_with_budget_column()
+    repository.accept_document(final, [], report_uri=None)
+    repository.accept_document(budget_of(final), [], report_uri=None)
+    out = tmp_path / "budget_vs_final.csv"
+    result = CliRunner().invoke(
+        app, ["export", "--table", "budget_vs_final", "--out", str(out), "--db", db_url]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "wrote 30 budget_vs_final rows" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert sum(r["agrees"] == "false" for r in rows) == 2
