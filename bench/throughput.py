@@ -106,6 +106,8 @@ def settings_env(work: Path, runner: str, workers: int, rate: float) -> dict[str
         "BUDGET_ETL_PER_HOST_CONCURRENCY": "8", "BUDGET_ETL_PER_HOST_REQUESTS_PER_S": str(rate),
         # results (the sha256 cache of extraction/validation) per measurement: no run reuses another's
         "PREFECT_LOCAL_STORAGE_PATH": str(work / "results"),
+        # the server runs without CSRF protection (its default): no token call per new client
+        "PREFECT_CLIENT_CSRF_SUPPORT_ENABLED": "false",
     }
 
 

@@ -47,7 +47,7 @@ from tasks.retry import configured
 from tasks.store.task import document_state
 
 #: how often a ``deployment``-mode batch asks the API whether a batch run has finished
-POLL_INTERVAL_S = 2.0
+POLL_INTERVAL_S = 5.0
 
 #: where documents run: the configured runners, plus ``here`` (task runs in this thread), which a
 #: ``process-documents`` run uses on a worker limited to one process

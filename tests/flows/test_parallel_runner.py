@@ -118,3 +118,25 @@ def test_a_batch_fans_its_documents_out_to_the_work_pool_as_deployment_runs(
     assert all(d.state.name == "Completed" for d in documents)
     with repo.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM document_versions")).scalar() == 2
+
+
+def test_a_batch_run_whose_outcomes_cannot_be_read_is_answered_by_the_database(
+    prefect_api, flow_settings, repo
+):
+    from prefect.states import Crashed
+
+    from flows.fanout import DocumentJob, outcomes_of_batch
+    from tests.storage.samples import make_document
+
+    stored = make_document("stored-before-the-crash")
+    repo.accept_document(stored, [], report_uri=None)
+    jobs = [DocumentJob(stored.document.sha256, source_url="https://a.example/1.pdf"),
+            DocumentJob("e" * 64, source_url="https://a.example/2.pdf")]
+
+    with use_settings(flow_settings):
+        outcomes = outcomes_of_batch(Crashed(message="worker killed"), jobs, flow_settings)
+
+    assert [o.status for o in outcomes] == ["accepted", "in_review"]  # nothing dropped
+    assert outcomes[1].reason == "unexpected_error" and "worker killed" in outcomes[1].message
+    [item] = repo.list_reviews("open")
+    assert item.sha256 == "e" * 64 and item.source_url == "https://a.example/2.pdf"
