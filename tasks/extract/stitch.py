@@ -225,7 +225,8 @@ def horizontal_items(
 
     The item is the column's lowest printed header; a 小计 is named by the header above it.
     A lowest header that names a field of the type (预算数 / 决算数 under each item of a 决算)
-    makes the column that field of the item printed above it.
+    makes the column that field of the item printed above it; so does a header above the items
+    (预算数 over 合计 | 因公出国（境）费 | …, then 决算数 over the same items): one record per item.
     """
     mapping: dict[int, ColumnKey] = {}
     leaves = item_fields(labels, slug) if slug else {}
@@ -233,12 +234,32 @@ def horizontal_items(
         if not column:
             continue
         leaf = leaves.get(c)
-        names, own = (column[:-1], labels[c][:-1]) if leaf and len(column) > 1 else (column, labels[c])
+        at = len(column) - 1 if leaf else None
+        if leaf is None and slug:
+            at, leaf = upper_field(labels[c], slug)
+        names = [p for i, p in enumerate(column) if i != at] or column
+        own = [label for i, label in enumerate(labels[c]) if i != at] or labels[c]
         name = names[-1]
         if len(names) > 1 and label_key(own[-1]) == "小计":
             name = names[-2]
         mapping[c] = (None, HORIZONTAL_ITEM + name + (HORIZONTAL_FIELD + leaf if leaf else ""))
     return mapping
+
+
+def upper_field(labels: list[str], slug: str) -> tuple[int | None, str | None]:
+    """A header above a column's item that names an amount field of the type (预算数 → budget_amount).
+
+    ``total`` is never taken from above: a 合计 over items is an item of its own.
+    """
+    from budget_etl.contract import table_spec
+
+    spec = table_spec(slug)
+    amounts = set(spec.amount_fields) - {"total"} if spec is not None else set()
+    for i in range(len(labels) - 2, -1, -1):
+        name = field_for([labels[i]], slug)
+        if name in amounts:
+            return i, name
+    return None, None
 
 
 def item_fields(labels: list[list[str]], slug: str) -> dict[int, str]:

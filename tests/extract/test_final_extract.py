@@ -105,7 +105,23 @@ def test_revenue_and_expenditure_final_tables_map_their_columns_by_meaning() -> 
 
 
 # layouts only 决算 print ------------------------------------------------------------------------
+THREE_PUBLIC_ITEMS = [
+    ("合计", Decimal("3.00"), Decimal("1.50"), None),
+    ("因公出国（境）费", Decimal("1.00"), Decimal("0.50"), None),
+    ("公务用车购置及运行维护费", Decimal("1.00"), Decimal("0.60"), None),
+    ("公务接待费", Decimal("1.00"), Decimal("0.40"), None),
+]
+
+
+def three_public_items(story: Story) -> list[tuple]:
+    doc = extract(story)
+    assert doc.findings == []
+    return [(r["item"], r["budget_amount"], r["final_amount"], r["line_no"])
+            for r in doc.table("three_public_final").records]
+
+
 def test_three_public_final_pairs_give_one_record_per_item() -> None:
+    """sh-ghzy p17: 预算数 | 决算数 under each item (a 小计 named by its group header)."""
     header = [["财政拨款“三公”经费", "", "", "", "", "", "", ""],
               ["合计", "", "因公出国（境）费", "", "公务用车购置及运行维护费", "", "公务接待费", ""],
               ["", "", "", "", "小计", "", "", ""],
@@ -113,15 +129,18 @@ def test_three_public_final_pairs_give_one_record_per_item() -> None:
     rows = [["3.00", "1.50", "1.00", "0.50", "1.00", "0.60", "1.00", "0.40"]]
     spans = [((0, 0), (7, 0)), ((0, 1), (1, 2)), ((2, 1), (3, 2)), ((4, 1), (5, 1)), ((4, 2), (5, 2)),
              ((6, 1), (7, 2))]
-    doc = extract(final_story("财政拨款“三公”经费支出决算表", header, rows, widths=[55] * 8, spans=spans))
-    records = doc.table("three_public_final").records
-    assert [(r["item"], r["budget_amount"], r["final_amount"], r["line_no"]) for r in records] == [
-        ("合计", Decimal("3.00"), Decimal("1.50"), None),
-        ("因公出国（境）费", Decimal("1.00"), Decimal("0.50"), None),
-        ("公务用车购置及运行维护费", Decimal("1.00"), Decimal("0.60"), None),
-        ("公务接待费", Decimal("1.00"), Decimal("0.40"), None),
-    ]
-    assert doc.findings == []
+    story = final_story("财政拨款“三公”经费支出决算表", header, rows, widths=[55] * 8, spans=spans)
+    assert three_public_items(story) == THREE_PUBLIC_ITEMS
+
+
+def test_three_public_final_with_budget_and_final_over_the_items_gives_the_same_records() -> None:
+    """The other layout: 预算数 over the four items, then 决算数 over the same four (perturbation)."""
+    items = ["合计", "因公出国\n（境）费", "公务用车购\n置及运行维\n护费", "公务接\n待费"]
+    header = [["预算数", "", "", "", "决算数", "", "", ""], [*items, *items]]
+    rows = [["3.00", "1.00", "1.00", "1.00", "1.50", "0.50", "0.60", "0.40"]]
+    spans = [((0, 0), (3, 0)), ((4, 0), (7, 0))]
+    story = final_story("2024年度“三公”经费支出决算表", header, rows, widths=[55] * 8, spans=spans)
+    assert three_public_items(story) == THREE_PUBLIC_ITEMS
 
 
 def test_a_table_of_two_blocks_side_by_side_gives_a_record_per_block_row_major() -> None:
