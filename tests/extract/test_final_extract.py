@@ -40,8 +40,8 @@ EXPECTED_SUMMARY = [
 
 
 def final_story(title: str, header: list[list[str]], rows: list[list[str]], *, widths: list[float],
-                spans=(), notes: tuple[str, ...] = ()) -> Story:
-    story = Story().line(COVER, 18).page_break().line(title, 14).line("单位：万元", 9)
+                spans=(), notes: tuple[str, ...] = (), cover: str = COVER) -> Story:
+    story = Story().line(cover, 18).page_break().line(title, 14).line("单位：万元", 9)
     story.table([*header, *rows], spans=spans, widths=widths)
     for note in notes:
         story.line(note, 9)
@@ -69,6 +69,19 @@ def test_a_final_accounts_file_is_read_with_its_kind_year_and_scope() -> None:
     record = doc.table("revenue_expenditure_final").records[0]
     assert set(record) == {*FINAL_TABLE_TYPES["revenue_expenditure_final"].fields, "pages", "bbox"}
     assert doc.findings == []
+
+
+@pytest.mark.parametrize(
+    ("cover", "scope", "year", "name"),
+    [("某某中心2023年度单位决算", "unit", 2023, "某某中心"),
+     ("某某局 2022 年度部门决算", "department", 2022, "某某局")],
+)
+def test_the_cover_gives_the_scope_year_and_department(cover: str, scope: str, year: int, name: str) -> None:
+    doc = extract(final_story("收入支出决算总表", SUMMARY_HEADER, SUMMARY_ROWS, widths=[160, 70, 160, 70],
+                              spans=SUMMARY_SPANS, cover=cover))
+    meta = doc.document
+    assert (meta.kind, meta.scope, meta.budget_year) == (FINAL_ACCOUNTS_KIND, scope, year)
+    assert meta.department_name == name
 
 
 @pytest.mark.parametrize(
