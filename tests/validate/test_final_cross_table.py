@@ -322,3 +322,11 @@ def test_the_html_report_shows_final_accounts_amounts_as_figures() -> None:
 def render_table_html(report: str, title: str) -> str:
     start = report.index(f"<h2>{title} ")
     return report[start : report.index("</details>", start)]
+
+
+def test_messages_name_the_final_accounts_columns_in_its_own_words() -> None:
+    """A 决算 summary's figure is its 决算数 (the dictionary's ``amount`` label is the budget's 预算数)."""
+    [health, _] = [f for f in added_findings(CASES[5]) if f.check == fx.CLASS_TOTALS]
+    assert "(决算数)" in health.message and "预算数" not in health.message
+    [basic] = [f for f in validate_document(golden(SHGZB)) if f.check == fx.BASIC_EXPENDITURE]
+    assert "人员经费合计 + 公用经费合计 (合计)" in basic.message and "(基本支出)" in basic.message

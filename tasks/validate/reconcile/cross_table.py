@@ -140,8 +140,12 @@ def compare_classes(
     what: str,
     settings: ValidateSettings,
     doc: ExtractedDocument,
+    field_label: str | None = None,
 ) -> list[Finding]:
     """Each 类 item of a summary's 支出 side against the 类 of the same name in ``classified``.
+
+    ``field_label`` names the item column in messages when the dictionary's label does not fit
+    (a 决算 summary's ``amount`` is its 决算数, not a 预算数).
 
     A missing classified table counts as all zero; a 类 of the classified table that the summary does
     not list is compared with zero, at the classified table's row.
@@ -161,7 +165,7 @@ def compare_classes(
         row = classes.get(matched) if matched else None
         findings += mismatch(
             check,
-            f"{label} ({FIELD_LABELS[item_field]}) disagrees with {what}",
+            f"{label} ({field_label or FIELD_LABELS[item_field]}) disagrees with {what}",
             items_table,
             item,
             item_field,

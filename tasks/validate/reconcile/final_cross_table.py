@@ -21,6 +21,7 @@ from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding
 from budget_etl.vocabulary import load
 from tasks.validate.amounts import ZERO, sum_amounts, to_amount
+from tasks.validate.labels import FIELD_LABELS
 from tasks.validate.lookup import clean_label, first_table, grand_total_row
 from tasks.validate.reconcile.cross_table import compare_classes, mismatch, units_of
 from tasks.validate.reconcile.final_accounts import SUMMARIES, is_final, side_lines
@@ -109,6 +110,14 @@ def locate(doc: ExtractedDocument, spec: dict[str, Any]) -> Figure | None:
     return Figure(table, rows[0], field, sum_amounts(r.get(field) for r in rows), label)
 
 
+#: columns whose dictionary label is a budget's word: what they hold in a 决算
+FINAL_LABELS = {"amount": "决算数"}
+
+
+def column_label(field: str) -> str:
+    return FINAL_LABELS.get(field) or FIELD_LABELS.get(field, field)
+
+
 def compare_identity(
     doc: ExtractedDocument, check: str, identity: dict[str, Any], settings: ValidateSettings
 ) -> list[Finding]:
@@ -119,8 +128,8 @@ def compare_identity(
         here, there = there, here
     return mismatch(
         check,
-        f"{here.table.title} {here.label} ({here.field}) disagrees with {there.table.title} "
-        f"{there.label} ({there.field})",
+        f"{here.table.title} {here.label} ({column_label(here.field)}) disagrees with "
+        f"{there.table.title} {there.label} ({column_label(there.field)})",
         here.table,
         here.record,
         here.field,
@@ -148,6 +157,7 @@ def compare_class_pair(
         f"the 类 合计 in {classified.title}",
         settings,
         doc,
+        pair["summary"].get("label"),
     )
 
 
