@@ -100,8 +100,22 @@ def header_key(text: str | None) -> str:
     return label_key(_header_units().sub("", re.sub(r"\s+", "", text or "")))
 
 
+@cache
+def _under(slug: str) -> list[Rule]:
+    """``under`` of a type: a header that makes the 合计 below it one field (预算数 → budget_amount)."""
+    spec = load("final_accounts")["types"].get(slug) or load("tables")["types"].get(slug) or {}
+    return [(name, re.compile(p)) for name, p in (spec.get("under") or {}).items()]
+
+
 def field_for(labels: list[str], slug: str) -> str | None:
-    """The field a column holds, from its header labels (top to bottom)."""
+    """The field a column holds, from its header labels (top to bottom).
+
+    Under a header the type names in ``under`` (预算数 over 合计 | 基本支出 | 项目支出, beside 决算数
+    over the same), the generic leaf is that field and any other leaf an unnamed column (extra).
+    """
+    for name, pattern in _under(slug):
+        if len(labels) > 1 and any(pattern.search(label) for label in labels[:-1]):
+            return name if _generic_leaf().match(labels[-1]) else None
     rules = rules_for(slug)
     for label in reversed(labels):
         for name, pattern in rules:

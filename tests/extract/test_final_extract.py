@@ -276,3 +276,19 @@ def test_a_general_budget_final_table_with_its_budget_column_reads_both(budget_h
     assert [(r["code"], r["name"], r["budget_amount"], r["total"], r["basic"], r["project"])
             for r in records] == [(None, "合计", *figures), ("201", "一般公共服务支出", *figures)]
     assert all("extra" not in r for r in records) and doc.findings == []
+
+
+def test_a_budget_column_with_its_own_parts_gives_budget_amount_and_keeps_the_parts_under_extra() -> None:
+    """预算数 over 合计 | 基本支出 | 项目支出 beside 决算数 over the same: the 决算 parts are the fields, the
+    budget's 合计 is budget_amount, its parts are kept under extra by their printed header."""
+    header = [["项目", "", "预算数", "", "", "决算数", "", ""],
+              ["功能分类\n科目编码", "科目名称", *["合计", "基本支出", "项目支出"] * 2]]
+    rows = [["201", "一般公共服务支出", "12.00", "7.00", "5.00", "10.00", "6.00", "4.00"]]
+    spans = [((0, 0), (1, 0)), ((2, 0), (4, 0)), ((5, 0), (7, 0))]
+    doc = extract(final_story("一般公共预算财政拨款支出决算表", header, rows,
+                              widths=[55, 85, 40, 45, 45, 40, 45, 45], spans=spans))
+    (record,) = doc.table("general_budget_expenditure_final").records
+    assert (record["budget_amount"], record["total"], record["basic"], record["project"]) == (
+        Decimal("12.00"), Decimal("10.00"), Decimal("6.00"), Decimal("4.00"))
+    assert record["extra"] == {"基本支出": Decimal("7.00"), "项目支出": Decimal("5.00")}
+    assert doc.findings == []
