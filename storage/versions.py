@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from budget_etl.departments import same_department
 from budget_etl.document import DocumentMeta, ExtractedDocument, ExtractedTable
 from budget_etl.errors import Reason, StoreError
 from budget_etl.findings import Finding
@@ -150,23 +151,42 @@ def link_companion(
 ) -> None:
     """Link a new logical document with its other half (explanation ↔ tables), if already stored.
 
-    The other half has the same publisher, kind, department, year and scope and the opposite
-    ``narrative_only``; a department that could not be read has no other half (its key is its hash).
+    The other half has the same publisher, kind, year and scope, the opposite ``narrative_only``,
+    and the same department: a name that reduces to the same key (``budget_etl.departments``;
+    江苏省委办公厅 = 中国共产党江苏省委员会办公厅), or the same code when a name is missing. A
+    department that could not be read has no other half (its key is its hash).
     """
     if not (meta.department_name or meta.department_code) or meta.budget_year is None:
         return
-    other_parts = key_parts(meta, publisher_id, narrative_only=not meta.narrative_only)
-    other_key = hashlib.sha256(other_parts.encode("utf-8")).hexdigest()
-    other = session.scalar(select(Document.id).where(Document.natural_key == other_key))
-    if other is None:
+    publisher = Document.publisher_id
+    same_publisher = publisher.is_(None) if publisher_id is None else publisher == publisher_id
+    candidates = session.execute(
+        select(Document.id, Document.department_code, Document.department_name).where(
+            Document.id != document.id,
+            same_publisher,
+            Document.kind == meta.kind,
+            Document.budget_year == meta.budget_year,
+            Document.scope.is_(None) if meta.scope is None else Document.scope == meta.scope,
+            Document.narrative_only == (not meta.narrative_only),
+        ).order_by(Document.id)
+    ).all()
+    others = [row.id for row in candidates if _same_department(row, meta)]
+    if len(others) != 1:  # none, or several halves that the names cannot tell apart: link nothing
         return
     session.add_all(
         [
-            DocumentCompanion(document_id=document.id, companion_id=other),
-            DocumentCompanion(document_id=other, companion_id=document.id),
+            DocumentCompanion(document_id=document.id, companion_id=others[0]),
+            DocumentCompanion(document_id=others[0], companion_id=document.id),
         ]
     )
     session.flush()
+
+
+def _same_department(row: Any, meta: DocumentMeta) -> bool:
+    """By name when both print one (as the natural key does), else by code."""
+    if row.department_name and meta.department_name:
+        return same_department(row.department_name, meta.department_name)
+    return bool(meta.department_code) and row.department_code == meta.department_code
 
 
 def add_narrative_figures(session: Session, version_id: int, doc: ExtractedDocument) -> None:

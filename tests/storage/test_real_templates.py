@@ -158,6 +158,26 @@ def test_explanation_and_tables_filed_apart_are_linked_both_ways(repository: Rep
     assert view == {explanation: tables, tables: explanation, ids["别的局"]: None}
 
 
+def test_halves_whose_department_names_are_printed_differently_are_linked(repository: Repository) -> None:
+    """js-swb-2017: the explanation prints 江苏省委办公厅, its tables 中国共产党江苏省委员会办公厅."""
+    explanation = narrative_only_document()
+    explanation.document.department_name = "江苏省委办公厅"
+    repository.accept_document(explanation, [], report_uri=None)
+    # the CPPCC committee (委员会) is not the party committee (省委)
+    cppcc = make_document("cppcc", department="中国人民政治协商会议江苏省委员会办公厅")
+    repository.accept_document(cppcc, [], report_uri=None)
+    tables = make_document("tables", department="中国共产党江苏省委员会办公厅")
+    repository.accept_document(tables, [], report_uri=None)
+    with repository.engine.connect() as conn:
+        ids = dict(conn.execute(select(Document.department_name, Document.id)).all())
+        links = sorted(
+            tuple(r)
+            for r in conn.execute(select(DocumentCompanion.document_id, DocumentCompanion.companion_id))
+        )
+    explanation_id, tables_id = ids["江苏省委办公厅"], ids["中国共产党江苏省委员会办公厅"]
+    assert links == sorted([(explanation_id, tables_id), (tables_id, explanation_id)])
+
+
 def test_a_republished_explanation_is_a_new_version_of_the_same_narrative_document(
     repository: Repository,
 ) -> None:
