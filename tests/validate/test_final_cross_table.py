@@ -177,6 +177,12 @@ def _label_shifted(doc: ExtractedDocument) -> None:
     table.records[1]["item"] = "12.50"
 
 
+def set_three_public(doc: ExtractedDocument, item: str, final_amount: str) -> None:
+    table = doc.table(TP)
+    assert table is not None
+    next(r for r in table.records if r["item"] == item)["final_amount"] = Decimal(final_amount)
+
+
 def _code_misread(doc: ExtractedDocument) -> None:
     named(doc, RF, "2080599")["code"] = "20805O9"
 
@@ -274,6 +280,19 @@ CASES = [
             ("hierarchy.sum_of_children", RF, "total", "753.87", "754.75", (8, 9)),
             ("hierarchy.sum_of_children", RF, "fiscal_appropriation", "753.87", "754.75", (8, 9)),
         ],
+    ),
+    # the budget's 三公 identities hold in the 决算's table, on 预算数 and 决算数 alike
+    Case(
+        "三公 total",
+        GHZY,
+        lambda doc: set_three_public(doc, "公务接待费", "0.49"),
+        [("identities.three_public_subtotal", TP, "final_amount", "0.49", "0.39", (17,))],
+    ),
+    Case(
+        "三公 vehicle",
+        GHZY,
+        lambda doc: set_three_public(doc, "公务用车购置费", "1.00"),
+        [("identities.vehicle_subtotal", TP, "final_amount", "1.00", "0.00", (17,))],
     ),
 ]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from budget_etl.contract import TABLE_TYPES
+from budget_etl.contract import FINAL_TABLE_TYPES, TABLE_TYPES
 from budget_etl.document import ExtractedDocument, ExtractedTable, Record
 from budget_etl.findings import Finding
 from tasks.validate.amounts import is_number
@@ -85,8 +85,12 @@ def any_filled(records: list[Record], fields: tuple[str, ...]) -> bool:
     return any(is_number(r.get(f)) for r in records for f in fields)
 
 
+#: the 三公 tables: the budget's and the 决算's (预算数 | 决算数 per item, the same lines)
+THREE_PUBLIC_TABLES = ("three_public_expenditure", "three_public_final")
+
+
 def three_public_tables(doc: ExtractedDocument) -> list[tuple[ExtractedTable, dict[str, list[Record]]]]:
-    return [(t, rows_by_role(t)) for t in doc.tables_of("three_public_expenditure") if t.records]
+    return [(t, rows_by_role(t)) for slug in THREE_PUBLIC_TABLES for t in doc.tables_of(slug) if t.records]
 
 
 def check_three_public_subtotal(doc: ExtractedDocument, settings: ValidateSettings) -> list[Finding]:
@@ -124,7 +128,8 @@ def compare_detail_lines(
     findings: list[Finding] = []
     for table, roles in three_public_tables(doc):
         parts = parts_of(roles)
-        if not roles.get(parent_role) or not any_filled(parts, TABLE_TYPES[table.type].amount_fields):
+        fields = (TABLE_TYPES.get(table.type) or FINAL_TABLE_TYPES[table.type]).amount_fields
+        if not roles.get(parent_role) or not any_filled(parts, fields):
             continue
         findings += compare_parent(
             check, table, roles[parent_role][0], ROLE_NAMES[parent_role], parts, parts_name, settings

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from budget_etl.contract import TABLE_TYPES
+from budget_etl.contract import FINAL_TABLE_TYPES, TABLE_TYPES
 from budget_etl.document import ExtractedTable, Record
 from budget_etl.findings import Finding
 from tasks.validate.amounts import amounts_agree, format_amount, sum_amounts
@@ -34,7 +34,8 @@ def compare_parent(
     by side (财政拨款收支总表) passes its own.
     """
     findings = []
-    for field in TABLE_TYPES[table.type].amount_fields if fields is None else fields:
+    spec = TABLE_TYPES.get(table.type) or FINAL_TABLE_TYPES[table.type]  # budget or 决算
+    for field in spec.amount_fields if fields is None else fields:
         expected = sum_amounts(r.get(field) for r in parts)
         if amounts_agree(expected, parent.get(field), settings.amount_tolerance):
             continue
