@@ -85,6 +85,7 @@ class PageOcr:
         #: every OCR'd table cell read so far, for the records' ``ocr_confidence``
         self.cells: list[OcrCell] = []
         self.confusables: dict[str, str] = vocabulary.get("confusables", {})
+        self.text_punctuation: dict[str, str] = vocabulary.get("text_punctuation", {})
 
     def read(self, page_number: int) -> tuple[PageContent, list[Finding]]:
         page = self.pdf[page_number - 1]
@@ -106,7 +107,8 @@ class PageOcr:
         rgb = cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB)
         boxes = self.recognise(rgb, scale)
         lines_mask = cv2.bitwise_or(horizontal, vertical)
-        ink = cv2.subtract(binary, lines_mask)
+        # ink: dark strokes off the rulings (a seal's ring, pale in the red channel, is not ink)
+        ink = cv2.bitwise_and(cv2.subtract(binary, lines_mask), cv2.inRange(grey, 0, self.ocr.max_ink_grey))
         clean = rgb.copy()  # the rulings erased: a cell's crop holds its text only
         clean[lines_mask > 0] = 255
         content = PageContent(number=page_number, width=width)
@@ -139,7 +141,10 @@ class PageOcr:
         """Each cell's text: the page-level boxes whose centre (after a cut at the rulings) it holds.
 
         A cell with ink but no detected box (the detector misses a lone digit beside a ruling)
-        is recognised on its own, so a printed 序号 or figure is never dropped silently.
+        is recognised on its own, so a printed 序号 or figure is never dropped silently. So is a
+        one-line cell whose text came from a box running over a ruling: cutting that box by
+        character widths misplaces a digit (序号 ``3`` | 编码 ``20801`` read as ``32`` | ``0801``),
+        while the cell's own crop holds exactly its characters.
         """
         slots: list[_Slot] = []
         crops: list[np.ndarray] = []
@@ -151,12 +156,18 @@ class PageOcr:
             ix0, itop, ix1, ibottom = cx0 + pad, ctop + pad, cx1 - pad, cbottom - pad
             if ix1 - ix0 < 4 or ibottom - itop < 4:
                 continue
+            cut = False
             for box in boxes:
-                for part in split_at_rulings(box, slots_of_row(cells, box, scale)):
+                parts = split_at_rulings(box, slots_of_row(cells, box, scale))
+                for part in parts:
                     if _inside(part, slot.bbox):
                         slot.boxes.append(part)
-            if slot.boxes:
+                        cut = cut or len(parts) > 1
+            if slot.boxes and not (cut and len(_line_groups(slot.boxes)) == 1):
                 continue
+            if slot.boxes:  # re-read the cut line from the cell itself
+                itop = max(itop, int(min(b.top for b in slot.boxes) * scale) - 3)
+                ibottom = min(ibottom, int(max(b.bottom for b in slot.boxes) * scale) + 4)
             ys, xs = np.nonzero(ink[itop:ibottom, ix0:ix1])
             if len(xs) <= 12:  # speckle, not a character
                 continue
@@ -170,7 +181,7 @@ class PageOcr:
             for (slot, t, b), (text, score) in zip(owners, results, strict=True):
                 text = self.normalise(text)
                 if text:
-                    slot.boxes.append(_Box(text, slot.bbox[0], t, slot.bbox[2], b, float(score)))
+                    slot.boxes = [_Box(text, slot.bbox[0], t, slot.bbox[2], b, float(score))]
         return slots
 
     def recognise(self, rgb: np.ndarray, scale: float) -> list[_Box]:
@@ -186,7 +197,7 @@ class PageOcr:
     def normalise(self, text: str) -> str:
         for wrong, right in self.confusables.items():
             text = text.replace(wrong, right)
-        return text.strip()
+        return punctuate(text, self.text_punctuation).strip()
 
     def low_confidence(self, slot: _Slot, cell: Cell, page_number: int) -> list[Finding]:
         if not slot.boxes or not _NUMBER.match(cell.text.replace("\n", "").replace(" ", "")):
@@ -201,6 +212,24 @@ class PageOcr:
                      f"(< {self.ocr.min_amount_confidence}) on page {page_number}, cell bbox {bbox}"),
             actual=cell.text, expected=round(confidence, 3), pages=[page_number],
         )]
+
+
+#: a Chinese character (CJK ideographs and full-width forms) beside a punctuation mark
+_CJK = "\u3400-\u9fff\uff01-\uff5e"
+
+
+def punctuate(text: str, punctuation: dict[str, str]) -> str:
+    """Chinese text's punctuation full-width, a figure's thousands comma half-width.
+
+    Why: the recogniser prints ``，`` and ``,`` (``；``/``;``…) for either, so the printed form
+    follows from the neighbours — beside a Chinese character it is the full-width mark, between
+    two digits the thousands separator.
+    """
+    text = re.sub(r"(?<=\d)，(?=\d)", ",", text)
+    for half, full in punctuation.items():
+        mark = re.escape(half)
+        text = re.sub(rf"(?<=[{_CJK}])\s*{mark}\s*|\s*{mark}\s*(?=[{_CJK}])", full, text)
+    return text
 
 
 def deskew(grey: np.ndarray, max_degrees: float) -> np.ndarray:

@@ -36,6 +36,9 @@ class OcrSettings(BaseSettings):
     min_amount_confidence: float = Field(0.9, ge=0.0, le=1.0)
     #: rotations larger than this are not undone (a page set sideways is another problem)
     max_skew_degrees: float = Field(3.0, ge=0.0, le=10.0)
+    #: a pixel lighter than this (0–255, red channel) is not ink: keeps a seal's pale ring, or
+    #: scanner noise, in an empty cell from being read as a figure
+    max_ink_grey: int = Field(180, ge=1, le=255)
     #: onnxruntime threads (the machine is shared)
     threads: int = Field(2, ge=1, le=64)
 
