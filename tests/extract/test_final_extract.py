@@ -292,3 +292,22 @@ def test_a_budget_column_with_its_own_parts_gives_budget_amount_and_keeps_the_pa
         Decimal("12.00"), Decimal("10.00"), Decimal("6.00"), Decimal("4.00"))
     assert record["extra"] == {"基本支出": Decimal("7.00"), "项目支出": Decimal("5.00")}
     assert doc.findings == []
+
+
+@pytest.mark.parametrize(("opening", "subtotal"),
+                         [("上年结转\n和结余", "小计"), ("年初结转\n和结余", "合计")])
+def test_fund_table_header_synonyms_give_the_same_record(opening: str, subtotal: str) -> None:
+    header = [["科目编码", "科目名称", opening, "本年收入", "本年支出", "", "", "结余分配",
+               "年末结转\n和结余"],
+              ["", "", "", "", subtotal, "基本支出", "项目支出", "", ""]]
+    spans = [((0, 0), (0, 1)), ((1, 0), (1, 1)), ((2, 0), (2, 1)), ((3, 0), (3, 1)), ((4, 0), (6, 0)),
+             ((7, 0), (7, 1)), ((8, 0), (8, 1))]
+    rows = [["229", "其他支出", "1.00", "4.00", "3.00", "1.00", "2.00", "0.50", "1.50"]]
+    doc = extract(final_story("国有资本经营预算财政拨款收入支出决算表", header, rows,
+                              widths=[45, 60, 45, 40, 40, 45, 45, 40, 45], spans=spans))
+    (record,) = doc.table("state_capital_final").records
+    keys = ("opening_balance", "current_revenue", "current_expenditure", "basic", "project",
+            "balance_allocation", "closing_balance")
+    assert [record[k] for k in keys] == [
+        Decimal(v) for v in ("1.00", "4.00", "3.00", "1.00", "2.00", "0.50", "1.50")]
+    assert "extra" not in record and doc.findings == []
