@@ -28,8 +28,9 @@ from tests.extract.scoring import score_extract
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 #: (corpus stem, pages scanned): a two-sided summary, a wide classified list (reportlab), a Word-made list
 SCANS = [("004-a", [4]), ("004-a", [5]), ("001-c", [5])]
-#: measured share of fields read exactly (see /work/notes/issue-16.md); the target is 0.98
-MIN_SCORE = 0.95
+#: the issue's target for fields read exactly; measured 170/170, 223/223, 233/236 on these pages
+#: (whole documents: PYTHONPATH=. python bench/ocr_accuracy.py 004-a 000-c 002-c)
+MIN_SCORE = 0.98
 
 needs_ocr = pytest.mark.skipif(
     not ocr_available() and not os.environ.get("CI"),
