@@ -281,6 +281,19 @@ CASES = [
             ("hierarchy.sum_of_children", RF, "fiscal_appropriation", "753.87", "754.75", (8, 9)),
         ],
     ),
+    Case(
+        "fund carry-over",
+        SHGZB,
+        lambda doc: line(doc, FA, "expenditure", "年末财政拨款结转和结余").update(
+            government_fund=Decimal("5.00")
+        ),
+        [
+            # the 政府性基金 table is printed empty: it carries nothing over
+            (fx.FUND_EXPENDITURE, FA, "government_fund", "0.00", "5.00", (10, 11)),
+            # and the line's 合计 (blank) no longer equals its fund columns
+            ("identities.funding_sources", FA, "total", "5.00", "0.00", (10, 11)),
+        ],
+    ),
     # the budget's 三公 identities hold in the 决算's table, on 预算数 and 决算数 alike
     Case(
         "三公 total",
