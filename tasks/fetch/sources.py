@@ -13,7 +13,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-DocumentKind = Literal["budget_disclosure", "performance_targets"]  # budget_etl.contract.DOCUMENT_KINDS
+#: budget_etl.contract.RECOGNISED_KINDS (a publisher may publish 部门决算 too)
+DocumentKind = Literal["budget_disclosure", "performance_targets", "final_accounts"]
 
 #: how far discovery follows from a listing page: its own attachment links only, or into the
 #: article pages it lists and their attachments (listing → article → attachment)

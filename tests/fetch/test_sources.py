@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from budget_etl.contract import RECOGNISED_KINDS
 from tasks.fetch.sources import SourcesFileError, load_sources, parse_sources
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +34,14 @@ def test_a_valid_file_parses_into_publishers_with_tags():
     assert [p.name for p in sources.publishers] == ["dept-a", "dept-b"]
     assert sources.publishers[0].tag == "publisher:dept-a"
     assert sources.select(["dept-b"])[0].documents == ("http://127.0.0.1:8000/b/x.pdf",)
+
+
+def test_every_kind_the_extractor_recognises_can_be_declared():
+    """A publisher of 部门决算 is configured like any other (contract.RECOGNISED_KINDS)."""
+    kinds = [parse_sources(VALID.replace("kind: budget_disclosure", f"kind: {kind}")).publishers[0].kind
+             for kind in RECOGNISED_KINDS]
+
+    assert kinds == list(RECOGNISED_KINDS)
 
 
 @pytest.mark.parametrize(
