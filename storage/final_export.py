@@ -23,12 +23,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from budget_etl.contract import FINAL_ACCOUNTS_KIND
+from budget_etl.departments import department_key
 from budget_etl.document import DocumentMeta, ExtractedDocument, ExtractedTable
 from storage.engine import store_error_from
 from storage.models import RECORD_MODELS, Document, DocumentTable, DocumentVersion
 from storage.records import data_columns
 from tasks.validate.budget_vs_final import BUDGET_AMOUNT, PAIRS, ComparisonRow, compare_budget_and_final
-from tasks.validate.lookup import clean_label
 
 if TYPE_CHECKING:
     from storage.export import ExportTable
@@ -72,7 +72,7 @@ class StoredVersion:
 
     def pair_key(self) -> tuple[str, int | None, str]:
         return (
-            clean_label(self.meta.department_name),
+            department_key(self.meta.department_name) or "",  # one department however printed
             self.meta.budget_year,
             self.meta.scope or "department",
         )

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from budget_etl.contract import FINAL_ACCOUNTS_KIND
+from budget_etl.departments import same_department
 from budget_etl.document import ExtractedDocument, ExtractedTable
 from budget_etl.findings import Finding, Severity
 from tasks.validate.amounts import coarser_unit, convert, is_number, table_unit
@@ -60,7 +61,7 @@ def comparable(budget: ExtractedDocument, final: ExtractedDocument) -> str | Non
         return "one document must be a budget and the other final accounts"
     if b.budget_year is None or b.budget_year != f.budget_year:
         return f"the budget is of {b.budget_year}, the final accounts of {f.budget_year}"
-    if not b.department_name or clean_label(b.department_name) != clean_label(f.department_name):
+    if not same_department(b.department_name, f.department_name):
         return f"different departments: {b.department_name!r} and {f.department_name!r}"
     if (b.scope or "department") != (f.scope or "department"):
         return f"different scopes: {b.scope} and {f.scope}"

@@ -104,3 +104,17 @@ def test_documents_of_another_year_are_not_compared_and_say_so() -> None:
     final.document.budget_year -= 1
     rows, findings = compare_budget_and_final(doc, final)
     assert rows == [] and [f.check for f in findings] == [NOT_COMPARABLE]
+
+
+def test_one_department_printed_two_ways_is_compared_and_another_is_not() -> None:
+    """预算 中共江苏省委办公厅 and 决算 江苏省委办公厅 are one department (budget_etl.departments)."""
+    doc = budget()
+    doc.document.department_name = "中共江苏省委办公厅"
+    final = final_of(doc)
+    final.document.department_name = "江苏省委办公厅"
+    rows, findings = compare_budget_and_final(doc, final)
+    assert rows and findings == []
+
+    final.document.department_name = "江苏省政协办公厅"
+    rows, findings = compare_budget_and_final(doc, final)
+    assert rows == [] and [f.check for f in findings] == [NOT_COMPARABLE]
