@@ -190,7 +190,13 @@ class PageOcr:
         for points, text, score in result or []:
             xs = [p[0] for p in points]
             ys = [p[1] for p in points]
-            boxes.append(_Box(text=self.normalise(text), x0=min(xs) / scale, top=min(ys) / scale,
+            text = self.normalise(text)
+            if text[:1] in _SIGNS:  # ≤ / ≥ or < / >: the glyph says which (the recogniser often cannot)
+                barred = has_bar(rgb[int(min(ys)):int(max(ys)) + 1, int(min(xs)):int(max(xs)) + 1, 0],
+                                 self.ocr.max_ink_grey)
+                if barred is not None:
+                    text = _SIGNS[text[0]][barred] + text[1:]
+            boxes.append(_Box(text=text, x0=min(xs) / scale, top=min(ys) / scale,
                               x1=max(xs) / scale, bottom=max(ys) / scale, score=float(score)))
         return boxes
 
@@ -212,6 +218,50 @@ class PageOcr:
                      f"(< {self.ocr.min_amount_confidence}) on page {page_number}, cell bbox {bbox}"),
             actual=cell.text, expected=round(confidence, 3), pages=[page_number],
         )]
+
+
+#: a comparison sign as read → (without the bar, with it)
+_SIGNS = {"<": ("<", "≤"), "≤": ("<", "≤"), ">": (">", "≥"), "≥": (">", "≥")}
+
+
+def has_bar(grey: np.ndarray, max_ink: int) -> bool | None:
+    """Whether the first glyph of a text line is ≤/≥ (three strokes) rather than </> (two).
+
+    Why: PP-OCR reads a 绩效 target's ≤ / ≥ as < / > about half the time (004-a scans), which
+    changes the target's meaning. The glyph tells them apart: a vertical line through the open
+    half of ``<`` (its right, ``>``'s left) crosses the two arms, through ``≤`` / ``≥`` (upright
+    or slanted ``⩽``) also the bar.
+    None when the first glyph cannot be isolated (the reading is then kept).
+    """
+    ink = grey < max_ink
+    height = ink.shape[0]
+    columns = ink[:, : max(1, int(height * 1.2))].any(axis=0)
+    inked = np.nonzero(columns)[0]
+    if len(inked) == 0:
+        return None
+    start = end = int(inked[0])
+    while end + 1 < len(columns) and columns[end + 1]:
+        end += 1
+    width = end - start + 1
+    if width < 4:
+        return None
+    middle = start + width // 2
+    halves = (range(start + width // 10, middle), range(middle, start + width * 9 // 10 + 1))
+    return max(float(np.median([_runs(ink[:, c]) for c in half] or [0])) for half in halves) >= 3
+
+
+def _runs(column: np.ndarray) -> int:
+    """Strokes a pixel column crosses (runs of ink; a one-pixel hole does not split a stroke)."""
+    runs, gap, inside = 0, 0, False
+    for value in column.tolist():
+        if value:
+            if not inside:
+                runs += 0 if gap == 1 and runs else 1
+            inside, gap = True, 0
+        else:
+            gap = gap + 1 if inside or gap else 0
+            inside = False
+    return runs
 
 
 #: a Chinese character (CJK ideographs and full-width forms) beside a punctuation mark
