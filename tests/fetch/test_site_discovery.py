@@ -27,6 +27,9 @@ from tests.fetch.conftest import make_pdf
 from tests.fetch.site_server import Page, SiteServer, gbk_disposition, html
 
 CRAWL_DELAY = 0.3
+#: the server sees arrivals, not the client's sends: on a loaded box one arrival can lag its send by
+#: tens of ms (seen: 0.264 s between two sends spaced 0.3 s). Without the delay the gaps are ~5 ms.
+JITTER = 0.08
 COLUMN = "/zwgk/yjsgk/"
 BUDGET_PDF = make_pdf("2025 department budget")
 TABLES_PDF = make_pdf("2025 department budget tables")
@@ -148,7 +151,7 @@ def test_requests_to_the_host_keep_the_robots_crawl_delay_apart(site, settings, 
     times = site.times()[1:]  # after robots.txt itself
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert len(gaps) == len(PAGES) - 1
-    assert min(gaps) >= CRAWL_DELAY - 0.02, gaps
+    assert min(gaps) >= CRAWL_DELAY - JITTER, gaps
 
 
 def test_a_crawl_delay_is_capped_by_the_settings(site, settings, repository):
@@ -285,7 +288,7 @@ def test_attachment_fetches_after_discovery_keep_the_crawl_delay_too(site, setti
 
     times = [at for path, at in site.log if path in ATTACHMENTS]
     assert len(times) == len(ATTACHMENTS)
-    assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= CRAWL_DELAY - 0.02
+    assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= CRAWL_DELAY - JITTER
 
 
 @pytest.mark.parametrize(
