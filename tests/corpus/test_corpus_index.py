@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
+import pypdfium2 as pdfium
 import pytest
 
 from budget_etl.contract import DOCUMENT_KINDS, INDICATOR_FIELDS, TABLE_TYPES, TARGET_OPS
@@ -25,11 +25,16 @@ def golden(name: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def page_texts() -> dict[str, list[str]]:
-    """Every page's text of every corpus PDF, read once (pdfplumber, not the extractor)."""
+    """Every page's text of every corpus PDF, read once by PDFium: another PDF engine than the
+    extractor's (pdfminer under pdfplumber), and 40× faster for plain text (0.1 s against 3.8 s
+    for 44 pages here), which kept this module's set-up at half a minute of the suite."""
     texts: dict[str, list[str]] = {}
     for stem in STEMS:
-        with pdfplumber.open(CORPUS / f"{stem}.pdf") as pdf:
-            texts[stem] = [page.extract_text() or "" for page in pdf.pages]
+        pdf = pdfium.PdfDocument(str(CORPUS / f"{stem}.pdf"))
+        try:
+            texts[stem] = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+        finally:
+            pdf.close()
     return texts
 
 
