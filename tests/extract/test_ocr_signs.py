@@ -2,7 +2,7 @@
 
 PP-OCR reads the corpus scans' ``≤60 天`` as ``<60天`` about half the time; ``has_bar`` counts the
 strokes a vertical line through the sign's right half crosses — two arms, or two arms and a bar.
-Drawn here with the CJK fonts the corpus prints with (upright ≤ and the slanted ⩽ alike).
+Drawn here with the CJK font files the corpus generator prints with (upright ≤ and the slanted ⩽ alike).
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from tasks.extract.readers.scan import ocr_available
+from tests.fixtures.generator.render_reportlab import FONT_FILES as CORPUS_FONTS
 
-FONTS = [Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
-         Path("/usr/share/fonts/truetype/arphic/uming.ttc")]
+#: the corpus generator's own font files (its registry, so this file names none itself)
+FONTS = [Path(CORPUS_FONTS[name][0]) for name in ("ZenHei", "UMing")]
 
 pytestmark = pytest.mark.skipif(not ocr_available(), reason="SKIPPED LOUDLY: the ocr extra is not installed")
 
