@@ -1,7 +1,7 @@
 """One department, however its name is printed: a matching key for files published apart.
 
 The same department prints its name differently in different files of one year (the explanation
-says 江苏省委办公厅, its separately published tables 中国共产党江苏省委员会办公厅). Matching those
+says 某省委办公厅, its separately published tables 中国共产党某省委员会办公厅). Matching those
 files is a comparison of keys made by the rules in ``budget_etl/vocabulary/department_names.yaml``;
 the name as printed is what the data keeps.
 """

@@ -153,7 +153,7 @@ def link_companion(
 
     The other half has the same publisher, kind, year and scope, the opposite ``narrative_only``,
     and the same department: a name that reduces to the same key (``budget_etl.departments``;
-    江苏省委办公厅 = 中国共产党江苏省委员会办公厅), or the same code when a name is missing. A
+    某省委办公厅 = 中国共产党某省委员会办公厅), or the same code when a name is missing. A
     department that could not be read has no other half (its key is its hash).
     """
     if not (meta.department_name or meta.department_code) or meta.budget_year is None:
