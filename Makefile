@@ -39,8 +39,11 @@ system-deps:
 
 browser: system-deps
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist), one test file at a time per worker, so
+# a file's module-scoped servers and harness stay in one process; TEST_WORKERS=0 runs it serially.
+TEST_WORKERS ?= 2
 test: install lint system-deps
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # The demo processes its documents in parallel on every core (Prefect's process-pool task runner,
 # README "Throughput"); BUDGET_ETL_RUNNER=sequential make demo runs them one by one.
