@@ -15,12 +15,19 @@ from tasks.fetch.politeness import LocalHostThrottle, PrefectHostThrottle, host_
 from tests.fetch.faulty_server import Delay, Serve
 
 
-def fetch_concurrently(throttle, url: str, count: int) -> None:
-    def one() -> None:
-        with throttle.slot(url):
+def fetch_concurrently(throttle, url: str, count: int, *more_throttles) -> None:
+    """``count`` requests at once, dealt in turn to ``throttle`` and ``more_throttles``.
+
+    Several ``PrefectHostThrottle`` stand for several worker processes: each keeps its own local
+    gate, so only the limits on the Prefect server can hold them all to the per-host cap.
+    """
+    throttles = (throttle, *more_throttles)
+
+    def one(n: int) -> None:
+        with throttles[n % len(throttles)].slot(url):
             httpx.get(url, timeout=10)
 
-    threads = [threading.Thread(target=one) for _ in range(count)]
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -33,12 +40,13 @@ def test_the_host_limit_lives_on_the_prefect_server_and_caps_requests_in_flight(
     # each response takes 1 s, far longer than taking a slot from the server even on a loaded box
     # (at 0.3 s a busy CI box let only 2 of 3 allowed requests overlap): the cap is reached and held
     url = server.script("/doc.pdf", Delay(1.0, Serve(b"%PDF-1.4 tiny")))
-    throttle = PrefectHostThrottle(Settings(per_host_concurrency=limit, per_host_requests_per_s=100))
+    settings = Settings(per_host_concurrency=limit, per_host_requests_per_s=100)
+    workers = [PrefectHostThrottle(settings) for _ in range(3)]  # three processes' worth of gates
 
-    fetch_concurrently(throttle, url, limit + 2)
+    fetch_concurrently(workers[0], url, 3 * limit, *workers[1:])
 
-    assert server.hits["/doc.pdf"] == limit + 2
-    assert server.max_in_flight == limit
+    assert server.hits["/doc.pdf"] == 3 * limit
+    assert server.max_in_flight == limit, "each local gate admits `limit`: only the server holds all three"
     concurrency_name, rate_name = limit_names(host_of(url))
     with get_client(sync_client=True) as client:
         assert client.read_global_concurrency_limit_by_name(concurrency_name).limit == limit
@@ -48,12 +56,15 @@ def test_the_host_limit_lives_on_the_prefect_server_and_caps_requests_in_flight(
 @pytest.mark.prefect
 def test_the_rate_limit_spaces_requests_to_one_host(prefect_api, server):
     url = server.script("/doc.pdf", Serve(b"%PDF-1.4 tiny"))
-    throttle = PrefectHostThrottle(Settings(per_host_concurrency=5, per_host_requests_per_s=4))
+    settings = Settings(per_host_concurrency=5, per_host_requests_per_s=4)
+    first, second = PrefectHostThrottle(settings), PrefectHostThrottle(settings)
 
     started = time.monotonic()
-    fetch_concurrently(throttle, url, 5)
+    fetch_concurrently(first, url, 6, second)
 
-    assert time.monotonic() - started >= 0.9, "5 requests at 4 per second take at least a second"
+    # each process spaces its own 3 requests 0.25 s apart (0.5 s); only the shared server limit
+    # holds the two together to 4 per second: 6 requests take at least 1.25 s
+    assert time.monotonic() - started >= 1.2, "6 requests at 4 per second take at least 1.25 s"
 
 
 def test_without_a_prefect_api_politeness_falls_back_to_process_local_limits(server):
