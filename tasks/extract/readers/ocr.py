@@ -103,9 +103,14 @@ class PageOcr:
         grey = image[:, :, 0]  # red channel: black ink stays dark, a red seal turns light
         grey = deskew(grey, self.ocr.max_skew_degrees)
         binary = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
-        horizontal, vertical = rulings(binary, scale)
+        # rulings from every dark pixel as well: beside a bold label the local mean is dark, and
+        # the adaptive threshold drops the ruling under it (绩效目标 | 一级指标 lose their borders)
+        dark = cv2.inRange(grey, 0, self.ocr.max_ink_grey)
         rgb = cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB)
         boxes = self.recognise(rgb, scale)
+        texts = [(int(b.x0 * scale), int(b.top * scale), int(b.x1 * scale), int(b.bottom * scale))
+                 for b in boxes]
+        horizontal, vertical = rulings(cv2.bitwise_or(binary, dark), scale, texts)
         lines_mask = cv2.bitwise_or(horizontal, vertical)
         # ink: dark strokes off the rulings (a seal's ring, pale in the red channel, is not ink)
         ink = cv2.bitwise_and(cv2.subtract(binary, lines_mask), cv2.inRange(grey, 0, self.ocr.max_ink_grey))
@@ -144,7 +149,9 @@ class PageOcr:
         is recognised on its own, so a printed 序号 or figure is never dropped silently. So is a
         one-line cell whose text came from a box running over a ruling: cutting that box by
         character widths misplaces a digit (序号 ``3`` | 编码 ``20801`` read as ``32`` | ``0801``),
-        while the cell's own crop holds exactly its characters.
+        while the cell's own crop holds exactly its characters. And so is a one-line cell with ink
+        beside its boxes: the detector starts a line after a thin ``1.`` printed against the
+        ruling (绩效目标 ``1.按时发放…`` read as ``按时发放…``).
         """
         slots: list[_Slot] = []
         crops: list[np.ndarray] = []
@@ -163,13 +170,15 @@ class PageOcr:
                     if _inside(part, slot.bbox):
                         slot.boxes.append(part)
                         cut = cut or len(parts) > 1
-            if slot.boxes and not (cut and len(_line_groups(slot.boxes)) == 1):
+            one_line = len(_line_groups(slot.boxes)) == 1
+            if slot.boxes and not (one_line and (cut or _ink_beside(ink, (ix0, itop, ix1, ibottom),
+                                                                     slot.boxes, scale))):
                 continue
             if slot.boxes:  # re-read the cut line from the cell itself
                 itop = max(itop, int(min(b.top for b in slot.boxes) * scale) - 3)
                 ibottom = min(ibottom, int(max(b.bottom for b in slot.boxes) * scale) + 4)
             ys, xs = np.nonzero(ink[itop:ibottom, ix0:ix1])
-            if len(xs) <= 12:  # speckle, not a character
+            if len(xs) <= _SPECKLE:  # speckle, not a character
                 continue
             left, right = max(ix0, ix0 + int(xs.min()) - 4), min(ix1, ix0 + int(xs.max()) + 5)
             t, b = max(itop, itop + int(ys.min()) - 3), min(ibottom, itop + int(ys.max()) + 4)
@@ -301,21 +310,86 @@ def deskew(grey: np.ndarray, max_degrees: float) -> np.ndarray:
     return cv2.warpAffine(grey, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
-def rulings(binary: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """Horizontal and vertical strokes much longer than a character's (lengths in points).
+def rulings(binary: np.ndarray, scale: float,
+            texts: list[tuple[int, int, int, int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical strokes that are rulings, not a glyph's (lengths in points).
 
-    A CJK glyph's longest stroke is about its size (9–12 pt in tables); a ruling runs at least a
-    row's height (≥ 13 pt) — portrait or landscape alike.
+    A horizontal ruling runs much longer than any glyph stroke (≥ 24 pt). A vertical one may be
+    as short as one form row (10 pt, the height of a bold label's strokes), so vertical strokes
+    are judged row by row (:func:`ruling_strokes`; ``texts``: the recognised lines' boxes, pixels).
     """
     w = binary.shape[1]
     long_h = cv2.getStructuringElement(cv2.MORPH_RECT, (max(int(24 * scale), w // 30), 1))
-    long_v = cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(13 * scale)))
+    short_v = cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(_SHORT_VERTICAL * scale)))
     horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, long_h)
-    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, long_v)
     # a slightly broken or thick ruling is one stroke
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3)))
+    strokes = cv2.morphologyEx(binary, cv2.MORPH_OPEN, short_v)
+    vertical = ruling_strokes(strokes, binary, horizontal, scale, texts or [])
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 5)))
     return horizontal, vertical
+
+
+#: vertical strokes shorter than this (points) are never rulings (a form row is at least 10 pt)
+_SHORT_VERTICAL = 6.0
+#: … this long are, between two horizontal rulings or not (a glyph is at most 12 pt)
+_LONG_VERTICAL = 13.0
+#: a side of a stroke with ink (2–4 px off) along this share of its length is not a cell's padding
+_SIDE_INK = 0.15
+
+
+def ruling_strokes(strokes: np.ndarray, binary: np.ndarray, horizontal: np.ndarray, scale: float,
+                   texts: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """The vertical strokes (a binary mask) that are rulings, judged between horizontal rulings.
+
+    Why: in a dense form a bold label's strokes touch the borders above and below, so a glyph's
+    vertical stroke runs on through a ruling into the next row's glyph (the 标 of 绩效目标 over
+    the 标 of 一级指标 is one 16 pt line) or into a column border (a 地 under the 6月底 | 10月底
+    border splits the 绩效目标 text). Cut at the horizontal rulings, a piece is a candidate when
+    it is long (≥ 13 pt) or spans its row from border to border. A ruling has the cells' padding
+    on both sides, a glyph's stroke the glyph's other strokes on one side at least: the
+    candidates clean on both sides that line up to 13 pt or more are the column borders (a
+    form's border runs through several rows, a glyph stroke is alone). In such a line a
+    candidate clean on one side only is a border too — text printed against it (其他资金 | …,
+    ≤30 万元) — unless it runs through a recognised line of text (a glyph's edge stroke).
+    """
+    on_h = horizontal > 0
+    pieces = np.where(on_h, np.uint8(0), strokes)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(pieces, connectivity=8)
+    keep = np.zeros(count, dtype=bool)
+    h, w = strokes.shape
+    ink = binary > 0
+    long = _LONG_VERTICAL * scale
+    margin = int(1.5 * scale)
+    clean: list[int] = []
+    against: list[int] = []  # clean on one side
+    line = np.zeros(w + 1, dtype=np.int64)  # clean ruling length per column line (a difference array)
+    for i in range(1, count):
+        x, y, bw, bh, _ = (int(v) for v in stats[i])
+        cols = slice(x, x + bw)
+        spans = on_h[max(0, y - 4):y + 1, cols].any() and on_h[y + bh - 1:min(h, y + bh + 4), cols].any()
+        if bh < long and not spans:
+            continue
+        rows = ink[y:y + bh]
+        left = max((float(rows[:, x - d].mean()) for d in (2, 3, 4) if x >= d), default=0.0)
+        end = x + bw - 1
+        right = max((float(rows[:, end + d].mean()) for d in (2, 3, 4) if end + d < w), default=0.0)
+        if max(left, right) < _SIDE_INK:
+            clean.append(i)
+            line[max(0, x - 3)] += bh
+            line[min(w, x + bw + 3)] -= bh
+        elif min(left, right) < _SIDE_INK:
+            against.append(i)
+    in_line = np.cumsum(line)[:w]
+    for i in clean:
+        x, bw = int(stats[i][0]), int(stats[i][2])
+        keep[i] = bool(in_line[x:x + bw].max() >= long)
+    for i in against:
+        x, y, bw, bh, _ = (int(v) for v in stats[i])
+        through_text = any(tx0 + margin < x + bw / 2 < tx1 - margin and min(tb, y + bh) - max(tt, y) > bh / 2
+                           for tx0, tt, tx1, tb in texts)
+        keep[i] = not through_text and bool(in_line[x:x + bw].max() >= long)
+    return np.where(keep[labels], np.uint8(255), np.uint8(0))
 
 
 def find_grids(horizontal: np.ndarray, vertical: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -421,6 +495,27 @@ def split_at_rulings(box: _Box, slots: list[_Slot]) -> list[_Box]:
             a, b = chars[0], chars[-1] + 1
             parts.append(_Box(box.text[a:b], edges[a], box.top, edges[b], box.bottom, box.score))
     return parts or [box]
+
+
+def _ink_beside(ink: np.ndarray, interior: tuple[int, int, int, int], boxes: list[_Box],
+                scale: float) -> bool:
+    """Whether a cell (interior in pixels) has ink on its boxes' line left or right of them all."""
+    ix0, itop, ix1, ibottom = interior
+    top = max(itop, int(min(b.top for b in boxes) * scale))
+    bottom = min(ibottom, int(max(b.bottom for b in boxes) * scale) + 1)
+    margin = _BESIDE_MARGIN * scale
+    left = min(ix1, max(ix0, int(min(b.x0 for b in boxes) * scale - margin)))
+    right = max(ix0, min(ix1, int(max(b.x1 for b in boxes) * scale + margin)))
+    if bottom <= top:
+        return False
+    outside = np.count_nonzero(ink[top:bottom, ix0:left]) + np.count_nonzero(ink[top:bottom, right:ix1])
+    return int(outside) > _SPECKLE
+
+
+#: ink this far (points) beside a line's detected boxes is a character the detector left out
+_BESIDE_MARGIN = 1.5
+#: so many ink pixels or fewer are speckle, not a character
+_SPECKLE = 12
 
 
 def _inside(box: _Box, bbox: tuple[float, float, float, float]) -> bool:

@@ -1,0 +1,109 @@
+"""OCR'd 绩效目标表 forms get the text-layer path's cell structure (issue 16, the -c documents).
+
+The project forms are dense: 10 pt rows, bold labels whose strokes touch the borders above and
+below, a ruling beside a bold label that an adaptive threshold drops, borders one row high
+(预算数 | 131.40 | 其中：财政资金 | 131.40 | 其他资金 | …). The rule-level tests draw such rows
+(fast); one scanned corpus page checks that every form's grid comes out cell for cell as the
+text layer's (merged 一级指标 / 资金支出计划 cells included), so the form reader fills level1,
+budget_total, fiscal_funds and goals as it does for a PDF with text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.extract.test_ocr import needs_ocr
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
+SCALE = 3.0
+
+
+def _page(height: int = 150, width: int = 600) -> np.ndarray:
+    return np.zeros((height, width), dtype=np.uint8)  # binary: 255 = ink
+
+
+def _vertical_mask(binary: np.ndarray, texts: list[tuple[int, int, int, int]] | None = None) -> np.ndarray:
+    from tasks.extract.readers.ocr import rulings
+
+    return rulings(binary, SCALE, texts)[1] > 0
+
+
+def _rows(binary: np.ndarray, ys: list[int], x0: int = 10, x1: int = 590) -> None:
+    for y in ys:
+        binary[y:y + 3, x0:x1] = 255
+
+
+@needs_ocr
+def test_a_border_one_row_high_is_a_ruling_when_the_column_border_runs_on_below() -> None:
+    """预算数 | 131.40: a 10 pt row's border (30 px here) is shorter than a glyph-proof 13 pt, but it
+    continues a column border of the rows below it."""
+    binary = _page()
+    _rows(binary, [10, 40, 70, 130])  # two 10 pt rows, a 20 pt row
+    binary[10:133, 10:13] = binary[10:133, 587:590] = 255  # the frame
+    binary[10:43, 200:203] = 255  # one row high (the row below is one merged cell) …
+    binary[70:133, 200:203] = 255  # … in line with a border further down
+    binary[10:43, 400:403] = 255  # one row high, alone in its line
+    vertical = _vertical_mask(binary)
+    assert vertical[25, 201] and vertical[100, 201]
+    assert not vertical[25, 401]
+
+
+@needs_ocr
+def test_a_glyph_stroke_through_a_ruling_is_not_a_column_border() -> None:
+    """绩效目标 over 一级指标: the 标 strokes of two bold labels touch the ruling between them and
+    make one 16 pt vertical line; the glyph's crossing strokes beside it say it is no border."""
+    binary = _page()
+    _rows(binary, [10, 40, 70])
+    binary[10:73, 10:13] = binary[10:73, 587:590] = 255
+    for top in (13, 43):  # a 丰 in each row, its stem touching both borders
+        binary[top:top + 27, 150:153] = 255
+        for bar in (4, 12, 20):
+            binary[top + bar:top + bar + 3, 138:165] = 255
+    vertical = _vertical_mask(binary)
+    assert not vertical[30:60, 150:153].any()
+    assert vertical[30, 11] and vertical[30, 588]
+
+
+@needs_ocr
+def test_text_printed_against_a_border_keeps_it_a_glyph_edge_inside_a_line_of_text_does_not() -> None:
+    """≤30 万元 printed against the 绩效指标描述 | 指标值 border: ink on one side, padding on the other,
+    in line with the column's border: a ruling. The same stroke inside a recognised line of text
+    (the edge stroke of a glyph in a merged cell): not one."""
+    binary = _page()
+    _rows(binary, [10, 40, 70, 100])
+    binary[10:103, 10:13] = binary[10:103, 587:590] = 255
+    binary[40:103, 300:303] = 255  # the column border of the lower rows
+    binary[13:40, 300:303] = 255  # the top row's piece of it …
+    binary[13:40, 304:312] = 255  # … with a glyph printed against its right side
+    assert _vertical_mask(binary)[25, 301]
+    assert not _vertical_mask(binary, [(250, 13, 380, 40)])[25, 301]
+
+
+@pytest.mark.slow
+@needs_ocr
+def test_scanned_project_forms_have_the_text_layers_cell_structure() -> None:
+    """000-c p.5 (three 绩效目标表): each OCR'd grid has the text layer's rows, columns and merged
+    cells (which grid positions each cell covers), and the merged labels their text."""
+    import pdfplumber
+
+    from tasks.extract.header import row_cells
+    from tasks.extract.pages import RawTable, read_page
+    from tasks.extract.readers.ocr import PageOcr
+    from tasks.extract.settings import ExtractSettings
+    from tests.extract.scans import scanned_pdf
+
+    def structure(table: RawTable) -> list[list[tuple[int, bool]]]:
+        return [[(c, table.starts_here(r, c)) for c, _ in row_cells(table, r)] for r in range(table.n_rows)]
+
+    source, settings = CORPUS / "000-c.pdf", ExtractSettings()
+    with pdfplumber.open(source) as pdf:
+        text_layer = read_page(pdf.pages[4], settings).tables
+    scanned, _ = PageOcr(scanned_pdf(source, [5]), settings).read(5)
+    assert [structure(t) for t in scanned.tables] == [structure(t) for t in text_layer]
+    for table in scanned.tables:
+        labels = [table.grid[r][0].text.replace("\n", "") for r in range(table.n_rows)]
+        assert labels[3:7] == ["资金支出计划(%)", "资金支出计划(%)", "绩效目标", "一级指标"]
+        assert all(label == "产出指标" for label in labels[7:11])
