@@ -12,8 +12,12 @@ then 2 ``prefect worker start --limit 1`` process workers, each limited to one p
 Each measurement runs in a fresh child process; printed: wall s, docs/s, pages/s, peak RSS of
 the child and of its largest descendant (MB; part 2: the largest process under the workers),
 per-document overhead = (wall − ceiling-1 work)/N, the Prefect database's growth and the result
-storage per document, ``uptime``'s 1-minute load average, and every Prefect API call the
-measurement's processes made (``bench/calltime``: count and seconds per document, costliest first).
+storage per document, ``uptime``'s 1-minute load average, CPU seconds per document by where they
+were spent (the flow's process, its process pool, the rest of the box: the Prefect server), and
+every Prefect API call the measurement's processes made (``bench/calltime``: count and seconds per
+document, costliest first). With other work on the box, ``nice`` only yields to this bench when the
+kernel's autogroup scheduling is off (``cat /proc/sys/kernel/sched_autogroup_enabled``): each
+session is otherwise its own group and gets an equal share, nice or not.
 Asserts nothing. Run small while the box is shared:
 ``.venv/bin/python bench/throughput.py --n 4 --runners sequential processes --workers --worker-n 8``.
 Politeness is set high (``--rate``) so the HTTP publisher's per-host rate limit does not dominate.
@@ -182,14 +186,20 @@ def measure(mode: str, files_dir: Path, env: dict[str, str]) -> dict[str, object
     if "PREFECT_API_URL" in env and "BUDGET_ETL_BENCH_CALLS" not in env:
         child_env.update(timed_calls_env(work / "calls"))
     child_env.setdefault("BUDGET_ETL_DATA_DIR", str(work / "data"))
-    out = subprocess.run(
+    child = subprocess.Popen(
         [sys.executable, __file__, "--one", mode, str(files_dir), str(work)],
-        env=child_env, capture_output=True, text=True, cwd=ROOT,
+        env=child_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
     )
-    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
-    if out.returncode or not lines:
-        return {"error": (out.stderr or out.stdout)[-800:]}
+    cpu = CpuSeconds(child.pid)
+    cpu.start()
+    stdout, stderr = child.communicate()
+    cpu.stopped.set()
+    cpu.join()
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if child.returncode or not lines:
+        return {"error": (stderr or stdout)[-800:]}
     figures = json.loads(lines[-1])
+    figures["cpu"] = cpu.seconds()
     calls = Path(child_env.get("BUDGET_ETL_BENCH_CALLS", work / "calls"))
     figures["calls"] = read_calls(calls) if calls.is_dir() else {}
     return figures
@@ -198,6 +208,11 @@ def measure(mode: str, files_dir: Path, env: dict[str, str]) -> dict[str, object
 def report(label: str, n: int, pages: int, figures: dict[str, object], work_s: float | None) -> None:
     """Print the measurement's row, then its costliest Prefect API calls."""
     print(row(label, n, pages, figures, work_s), flush=True)
+    if figures.get("cpu"):
+        cpu: dict[str, float] = figures["cpu"]  # type: ignore[assignment]
+        ours = sum(seconds for role, seconds in cpu.items() if role != "other")
+        print("    cpu s/doc: " + ", ".join(f"{role} {seconds / n:.3f}" for role, seconds in cpu.items())
+              + f", all but other {ours / n:.3f}", flush=True)
     if figures.get("calls"):
         print("\n".join(call_lines(figures["calls"], n)), flush=True)  # type: ignore[arg-type]
     if figures.get("rows_after"):
@@ -288,6 +303,66 @@ class PeakRss(threading.Thread):
                 for line in status.splitlines():
                     if line.startswith("VmHWM:"):
                         self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks(pid: int) -> int | None:
+    """utime + stime of a live process (clock ticks), from /proc/<pid>/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+class CpuSeconds(threading.Thread):
+    """CPU seconds a measurement cost, by where they were spent, sampled every quarter second.
+
+    ``flow``: the measurement's own process (the batch flow: fetches, orchestration); ``pool``:
+    the processes under it (the process pool doing extraction, validation, storing); ``server``:
+    the benchmark's other processes (the Prefect server it started, part 2's workers); ``other``:
+    the rest of the box (a busy box shows up here). A process that ends between two samples loses
+    its last quarter second.
+    """
+
+    def __init__(self, child: int) -> None:
+        super().__init__(daemon=True)
+        self.child, self.stopped = child, threading.Event()
+        self.bench = {os.getpid()}
+        self._start: dict[int, int] = {}
+        self._last: dict[int, int] = {}
+        self._role: dict[int, str] = {}
+        self._sample(first=True)
+
+    def _sample(self, *, first: bool = False) -> None:
+        under_child = descendants({self.child})
+        under_bench = descendants(self.bench)
+        for stat in Path("/proc").glob("[0-9]*"):
+            pid = int(stat.name)
+            if pid in self.bench:
+                continue
+            ticks = cpu_ticks(pid)
+            if ticks is None:
+                continue
+            if pid not in self._start:
+                self._start[pid] = ticks if first else 0  # a process born during the run: all of it
+            self._last[pid] = ticks
+            role = ("flow" if pid == self.child else "pool" if pid in under_child
+                    else "server" if pid in under_bench else "other")
+            if self._role.get(pid) in (None, "other"):  # a process seen under us once stays ours
+                self._role[pid] = role
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.25):
+            self._sample()
+
+    def seconds(self) -> dict[str, float]:
+        totals = {"flow": 0.0, "pool": 0.0, "server": 0.0, "other": 0.0}
+        for pid, last in self._last.items():
+            totals[self._role[pid]] += (last - self._start[pid]) / CLOCK_TICKS
+        return totals
 
 
 @contextmanager
