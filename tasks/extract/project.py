@@ -11,6 +11,7 @@ lines (``tasks.extract.rowcut``), never by the wording of the names.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,6 +98,7 @@ def read_form_row(
     label_row = bool(fresh_keys) and is_label(fresh_keys[0])
     named = [(cell, indicator_field(form_key(cell.text))) for _, cell in cells]
     if sum(1 for _, name in named if name) >= 3:
+        named = _name_the_gap(named)
         state.indicator_cols = [(c.bbox[0], c.bbox[2], name) for c, name in named if name]
         state.pending = state.last_text = None
         state.value_cols = []
@@ -143,6 +145,27 @@ def read_form_row(
         return False
     read_label_values(state, fresh)
     return False
+
+
+def _name_the_gap(named: list[tuple[Cell, str | None]]) -> list[tuple[Cell, str | None]]:
+    """An indicator header cell whose label names no column takes the one column missing between
+    its named neighbours (in the columns' order: 一级 … 三级, 描述, 指标值, 依据).
+
+    Why: a misread label (OCR's ``绩效指标描迹``) would drop its whole column. Only a gap that one
+    unnamed cell fills, between two named columns around exactly one missing one, is named — a
+    column outside the order (a 备注 after 依据) stays unread.
+    """
+    order = {name: i for i, name in enumerate(_GROUP_FIELDS)}
+    present = {name for _, name in named if name}
+    marks = [i for i, (_, name) in enumerate(named) if name in order]
+    out = list(named)
+    for lo, hi in itertools.pairwise(marks):
+        between = [i for i in range(lo + 1, hi) if named[i][0].text.strip()]
+        first, last = order[str(named[lo][1])], order[str(named[hi][1])]
+        gap = [f for f in _GROUP_FIELDS[first + 1:last] if f not in present]
+        if len(between) == 1 and len(gap) == 1:
+            out[between[0]] = (named[between[0]][0], gap[0])
+    return out
 
 
 def read_label_values(state: _State, cells: list[tuple[int, Cell]]) -> None:

@@ -11,6 +11,7 @@ budget_total, fiscal_funds and goals as it does for a PDF with text.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -70,16 +71,20 @@ def test_a_glyph_stroke_through_a_ruling_is_not_a_column_border() -> None:
 @needs_ocr
 def test_text_printed_against_a_border_keeps_it_a_glyph_edge_inside_a_line_of_text_does_not() -> None:
     """≤30 万元 printed against the 绩效指标描述 | 指标值 border: ink on one side, padding on the other,
-    in line with the column's border: a ruling. The same stroke inside a recognised line of text
-    (the edge stroke of a glyph in a merged cell): not one."""
+    in line with the column's border: a ruling — also where the detector ran one box of text over
+    it (经费保障单位数量 | 1 个). A stroke in that line inside a recognised line of text, another
+    glyph a point or two off its other side, is a glyph's edge: not a ruling."""
     binary = _page()
     _rows(binary, [10, 40, 70, 100])
     binary[10:103, 10:13] = binary[10:103, 587:590] = 255
     binary[40:103, 300:303] = 255  # the column border of the lower rows
     binary[13:40, 300:303] = 255  # the top row's piece of it …
     binary[13:40, 304:312] = 255  # … with a glyph printed against its right side
+    box = [(250, 13, 380, 40)]
     assert _vertical_mask(binary)[25, 301]
-    assert not _vertical_mask(binary, [(250, 13, 380, 40)])[25, 301]
+    assert _vertical_mask(binary, box)[25, 301]
+    binary[13:40, 290:296] = 255  # the glyph before it, 1.5 pt off
+    assert not _vertical_mask(binary, box)[25, 301]
 
 
 @pytest.mark.slow
@@ -107,3 +112,39 @@ def test_scanned_project_forms_have_the_text_layers_cell_structure() -> None:
         labels = [table.grid[r][0].text.replace("\n", "") for r in range(table.n_rows)]
         assert labels[3:7] == ["资金支出计划(%)", "资金支出计划(%)", "绩效目标", "一级指标"]
         assert all(label == "产出指标" for label in labels[7:11])
+
+
+def _indicator_table(header: list[str], row: list[str]) -> Any:
+    from tasks.extract.pages import Cell, build_grid
+
+    cells = [Cell(text=text, bbox=(60.0 * i, top, 60.0 * (i + 1), top + 10.0))
+             for top, texts in ((0.0, header), (10.0, row)) for i, text in enumerate(texts)]
+    return build_grid(cells, 1, (0.0, 0.0, 60.0 * len(header), 20.0))
+
+
+def test_a_misread_indicator_header_takes_the_one_column_missing_between_its_neighbours() -> None:
+    """OCR read 绩效指标描述 as 绩效指标描迹: the column is still the description (fast: no OCR);
+    a column outside the order (备注 after 依据) is not given a field."""
+    from tasks.extract.project import build_project_record
+
+    header = ["一级指标", "二级指标", "三级指标", "绩效指标描迹", "指标值", "指标值确定依据", "备注"]
+    row = ["产出指标", "数量指标", "保障单位数", "经费保障单位数量", "1 个", "抚编批字【2020】7号", "无"]
+    record = build_project_record([_indicator_table(header, row)], seq=1, title="t", unit_code=None,
+                                  unit_name=None)
+    (indicator,) = record["indicators"]
+    assert indicator["description"] == "经费保障单位数量"
+    assert indicator["target"] == "1 个" and indicator["basis"] == "抚编批字【2020】7号"
+    assert "无" not in [v for v in indicator.values() if isinstance(v, str)]
+
+
+def test_a_bracket_pair_read_in_two_widths_is_made_full_width() -> None:
+    """PP-OCR reads 【2020】 as [2020】 and （200） as （200): the pair's other mark says the width;
+    a pair in one width (秦财企 [2022]729 号) stays as printed."""
+    from budget_etl.vocabulary import load
+    from tasks.extract.readers.ocr import match_brackets
+
+    pairs = load("ocr")["bracket_pairs"]
+    assert match_brackets("抚编批字 [2020】7号", pairs) == "抚编批字 【2020】7号"
+    assert match_brackets("中央就业补助资金（200)", pairs) == "中央就业补助资金（200）"
+    assert match_brackets("秦财企 [2022]729 号", pairs) == "秦财企 [2022]729 号"
+    assert match_brackets("率（%）与 (%)", pairs) == "率（%）与 (%)"

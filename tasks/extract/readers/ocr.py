@@ -86,6 +86,7 @@ class PageOcr:
         self.cells: list[OcrCell] = []
         self.confusables: dict[str, str] = vocabulary.get("confusables", {})
         self.text_punctuation: dict[str, str] = vocabulary.get("text_punctuation", {})
+        self.bracket_pairs: list[list[str]] = vocabulary.get("bracket_pairs", [])
 
     def read(self, page_number: int) -> tuple[PageContent, list[Finding]]:
         page = self.pdf[page_number - 1]
@@ -212,7 +213,7 @@ class PageOcr:
     def normalise(self, text: str) -> str:
         for wrong, right in self.confusables.items():
             text = text.replace(wrong, right)
-        return punctuate(text, self.text_punctuation).strip()
+        return match_brackets(punctuate(text, self.text_punctuation), self.bracket_pairs).strip()
 
     def low_confidence(self, slot: _Slot, cell: Cell, page_number: int) -> list[Finding]:
         if not slot.boxes or not _NUMBER.match(cell.text.replace("\n", "").replace(" ", "")):
@@ -291,6 +292,27 @@ def punctuate(text: str, punctuation: dict[str, str]) -> str:
     return text
 
 
+def match_brackets(text: str, pairs: list[list[str]]) -> str:
+    """A bracket pair printed in two widths is made full-width (``[2023】`` → ``【2023】``).
+
+    Why: the recogniser reads one mark of a pair in the other width (``（200)``, ``[2020】``);
+    Chinese text prints its pairs in one width, and a half-width mark beside its full-width
+    partner is the misread one. ``pairs``: [half open, half close, full open, full close] each.
+    """
+    for half_open, half_close, full_open, full_close in pairs:
+        chars = list(text)
+        start: int | None = None
+        for i, ch in enumerate(chars):
+            if ch in (half_open, full_open):
+                start = i
+            elif ch in (half_close, full_close) and start is not None:
+                if (chars[start] == full_open) != (ch == full_close):
+                    chars[start], chars[i] = full_open, full_close
+                start = None
+        text = "".join(chars)
+    return text
+
+
 def deskew(grey: np.ndarray, max_degrees: float) -> np.ndarray:
     """Undo a small rotation measured from the long near-horizontal strokes (table rulings)."""
     binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
@@ -334,8 +356,11 @@ def rulings(binary: np.ndarray, scale: float,
 _SHORT_VERTICAL = 6.0
 #: … this long are, between two horizontal rulings or not (a glyph is at most 12 pt)
 _LONG_VERTICAL = 13.0
-#: a side of a stroke with ink (2–4 px off) along this share of its length is not a cell's padding
-_SIDE_INK = 0.15
+#: a side of a stroke with ink (3–4 px off: nearer is the stroke's own blur) along this share of
+#: its length is not a cell's padding (a ruling's padding is blank; a glyph's crossing strokes
+#: cover a tenth of its stem or more)
+_SIDE = (3, 4)
+_SIDE_INK = 0.05
 
 
 def ruling_strokes(strokes: np.ndarray, binary: np.ndarray, horizontal: np.ndarray, scale: float,
@@ -348,10 +373,12 @@ def ruling_strokes(strokes: np.ndarray, binary: np.ndarray, horizontal: np.ndarr
     border splits the 绩效目标 text). Cut at the horizontal rulings, a piece is a candidate when
     it is long (≥ 13 pt) or spans its row from border to border. A ruling has the cells' padding
     on both sides, a glyph's stroke the glyph's other strokes on one side at least: the
-    candidates clean on both sides that line up to 13 pt or more are the column borders (a
-    form's border runs through several rows, a glyph stroke is alone). In such a line a
-    candidate clean on one side only is a border too — text printed against it (其他资金 | …,
-    ≤30 万元) — unless it runs through a recognised line of text (a glyph's edge stroke).
+    candidates clean on both sides that line up to 13 pt or more within one table are the
+    column borders (a form's border runs through several rows, a glyph stroke is alone; the
+    same 工作计划 in two one-line rows of different tables lines its strokes up too). In such a
+    line a candidate clean on one side only is a border too — text printed against it
+    (其他资金 | …, ≤30 万元) — unless it runs through a recognised line of text without a cell's
+    padding on its clean side (a glyph's edge stroke, the next glyph a point or two away).
     """
     on_h = horizontal > 0
     pieces = np.where(on_h, np.uint8(0), strokes)
@@ -363,7 +390,6 @@ def ruling_strokes(strokes: np.ndarray, binary: np.ndarray, horizontal: np.ndarr
     margin = int(1.5 * scale)
     clean: list[int] = []
     against: list[int] = []  # clean on one side
-    line = np.zeros(w + 1, dtype=np.int64)  # clean ruling length per column line (a difference array)
     for i in range(1, count):
         x, y, bw, bh, _ = (int(v) for v in stats[i])
         cols = slice(x, x + bw)
@@ -371,25 +397,57 @@ def ruling_strokes(strokes: np.ndarray, binary: np.ndarray, horizontal: np.ndarr
         if bh < long and not spans:
             continue
         rows = ink[y:y + bh]
-        left = max((float(rows[:, x - d].mean()) for d in (2, 3, 4) if x >= d), default=0.0)
+        left = max((float(rows[:, x - d].mean()) for d in _SIDE if x >= d), default=0.0)
         end = x + bw - 1
-        right = max((float(rows[:, end + d].mean()) for d in (2, 3, 4) if end + d < w), default=0.0)
+        right = max((float(rows[:, end + d].mean()) for d in _SIDE if end + d < w), default=0.0)
         if max(left, right) < _SIDE_INK:
             clean.append(i)
-            line[max(0, x - 3)] += bh
-            line[min(w, x + bw + 3)] -= bh
         elif min(left, right) < _SIDE_INK:
             against.append(i)
-    in_line = np.cumsum(line)[:w]
+    # a column border is a line of clean pieces within one table (not glyph strokes that happen
+    # to line up with a stroke in another table)
+    clean_mask = np.where(np.isin(labels, clean), np.uint8(255), np.uint8(0))
+    tables = find_grids(horizontal, cv2.dilate(clean_mask, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9))))
+    lines: dict[int, np.ndarray] = {}
+    for t, (tx0, ttop, tx1, tbottom) in enumerate(tables):
+        members = [i for i in clean if tx0 <= stats[i][0] <= tx1 and ttop <= stats[i][1] <= tbottom]
+        length = np.zeros(w + 1, dtype=np.int64)  # a difference array
+        for i in members:
+            x, bw, bh = int(stats[i][0]), int(stats[i][2]), int(stats[i][3])
+            length[max(0, x - 3)] += bh
+            length[min(w, x + bw + 3)] -= bh
+        lines[t] = np.cumsum(length)[:w]
+
+    def in_line(i: int) -> bool:
+        x, y, bw = int(stats[i][0]), int(stats[i][1]), int(stats[i][2])
+        for t, (tx0, ttop, tx1, tbottom) in enumerate(tables):
+            if tx0 <= x <= tx1 and ttop <= y <= tbottom:
+                return bool(lines[t][x:x + bw].max() >= long)
+        return False
+
     for i in clean:
-        x, bw = int(stats[i][0]), int(stats[i][2])
-        keep[i] = bool(in_line[x:x + bw].max() >= long)
+        keep[i] = in_line(i)
     for i in against:
         x, y, bw, bh, _ = (int(v) for v in stats[i])
         through_text = any(tx0 + margin < x + bw / 2 < tx1 - margin and min(tb, y + bh) - max(tt, y) > bh / 2
                            for tx0, tt, tx1, tb in texts)
-        keep[i] = not through_text and bool(in_line[x:x + bw].max() >= long)
+        keep[i] = in_line(i) and (not through_text or _padded(ink[y:y + bh], x, x + bw - 1, scale))
     return np.where(keep[labels], np.uint8(255), np.uint8(0))
+
+
+def _padded(rows: np.ndarray, first: int, last: int, scale: float) -> bool:
+    """Whether a stroke (columns ``first``..``last`` of ``rows``) has a cell's padding, blank for
+    3 pt, on one side — a border the detector ran one line of text over (``经费保障单位数量 | 1 个``)
+    has; a glyph's edge stroke, the next glyph a point or two away, has not."""
+    reach = range(_SIDE[0], int(_PADDING * scale) + 1)
+    left = [d for d in reach if first - d >= 0]
+    right = [d for d in reach if last + d < rows.shape[1]]
+    return any(side and all(rows[:, col].mean() < _SIDE_INK for col in cols)
+               for side, cols in ((left, [first - d for d in left]), (right, [last + d for d in right])))
+
+
+#: a cell's padding beside its border (points)
+_PADDING = 3.0
 
 
 def find_grids(horizontal: np.ndarray, vertical: np.ndarray) -> list[tuple[int, int, int, int]]:
