@@ -25,7 +25,7 @@ from flows.process_document import BANNED_IN_NAMES, fetch_to_review, publish_ope
 from flows.states import batch_state, error_of
 from tasks.fetch.intake import Discovery, FetchedDocument, ListingFailure
 from tasks.fetch.sources import Publisher, load_sources
-from tasks.fetch.task import discover_documents, fetch_document
+from tasks.fetch.task import discover_documents, fetch_document, throttle_for
 from tasks.retry import configured
 from tasks.store.task import prepare_database
 
@@ -138,6 +138,7 @@ def ingest_publisher(
             fanout.submit(next_step)
             for job, outcome in fanout.ready():
                 done(job.source_url, outcome)
+        throttle_for(settings).release_idle()  # every fetch ended: other workers may have the slots
         for job, outcome in fanout.finished():
             done(job.source_url, outcome)
     return outcomes

@@ -17,6 +17,7 @@ from contextlib import ExitStack, contextmanager
 from urllib.parse import urlsplit
 
 from budget_etl.settings import Settings
+from tasks.fetch.leases import WarmLeases
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,9 @@ def limit_names(host: str) -> tuple[str, str]:
     safe = re.sub(r"[^a-z0-9.-]+", "-", host.lower()).strip("-") or "unknown-host"
     return f"fetch-host-{safe}", f"fetch-rate-{safe}"
 
+
+#: a slot of a host's limit this process has not used for this long goes back to the server (s)
+WARM_SLOT_IDLE_S = 1.0
 
 #: tries at creating a host's limits (a race lost to another process is the usual first failure)
 UPSERT_ATTEMPTS = 3
@@ -93,8 +97,11 @@ class PrefectHostThrottle:
     locally), then asks the server. The gate never admits more than the server would, so the
     server is only asked when a slot may be free: without it, a publisher's fetches all asked at
     once and every refusal was another API call (about 1.4 wasted calls per document, measured by
-    ``bench/throughput.py``, issue 12). Across processes and machines the server's limits still
-    decide; when no API is reachable the gate alone keeps this process polite.
+    ``bench/throughput.py``, issue 12). A slot taken stays with this process while it keeps
+    fetching from the host (``tasks.fetch.leases``: given back after ``WARM_SLOT_IDLE_S`` unused),
+    so a run of fetches costs one take and one release per slot, not per request. Across processes
+    and machines the server's limits still decide; when no API is reachable the gate alone keeps
+    this process polite.
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -102,6 +109,7 @@ class PrefectHostThrottle:
         self._ready: set[tuple[str, float]] = set()  # (host, rate) the limits were last set to
         self._lock = threading.Lock()
         self._gate = LocalHostThrottle(settings)
+        self._slots: dict[str, WarmLeases] = {}  # limit name → the slots this process keeps warm
 
     def ensure_limits(self, host: str) -> tuple[str, str]:
         """Create (or update to the current settings) this host's two limits; returns their names.
@@ -154,18 +162,38 @@ class PrefectHostThrottle:
                 yield
 
     def _acquire(self, host: str) -> ExitStack:
-        from prefect.concurrency.sync import concurrency, rate_limit
+        from prefect.concurrency.sync import rate_limit
 
         concurrency_name, rate_name = self.ensure_limits(host)
-        timeout = self._settings.politeness_timeout_s
+        slots = self._slots_of(concurrency_name)
+        lease = slots.take()
         stack = ExitStack()
-        stack.enter_context(
-            concurrency(concurrency_name, timeout_seconds=timeout, strict=True,
-                        raise_on_lease_renewal_failure=False)
-        )
+        stack.callback(slots.give_back, lease)
         try:
-            rate_limit(rate_name, timeout_seconds=timeout, strict=True)
+            rate_limit(rate_name, timeout_seconds=self._settings.politeness_timeout_s, strict=True)
         except BaseException:
             stack.close()
             raise
         return stack
+
+    def _slots_of(self, limit_name: str) -> WarmLeases:
+        with self._lock:
+            if limit_name not in self._slots:
+                deadline = self._settings.http_deadline_s  # the longest a request may hold its slot
+                self._slots[limit_name] = WarmLeases(
+                    limit_name, lease_s=deadline + 60, reuse_margin_s=deadline + 30, idle_s=WARM_SLOT_IDLE_S,
+                    timeout_s=self._settings.politeness_timeout_s,
+                )
+            return self._slots[limit_name]
+
+    def release_idle(self) -> None:
+        """Give every slot this process keeps warm back to the server (a batch's fetches are done)."""
+        with self._lock:
+            slots = list(self._slots.values())
+        for held in slots:
+            held.close()
+
+    @property
+    def slots_taken(self) -> int:
+        """Slots asked of the server so far (each warm reuse is one ask, and two API calls, saved)."""
+        return sum(held.taken for held in self._slots.values())

@@ -87,3 +87,71 @@ def test_the_local_throttle_keeps_the_minimum_spacing(server):
 
     assert time.monotonic() - started >= 0.3
     assert server.hits["/doc.pdf"] == 4
+
+
+def active_slots(url: str) -> int:
+    concurrency_name, _ = limit_names(host_of(url))
+    with get_client(sync_client=True) as client:
+        return client.read_global_concurrency_limit_by_name(concurrency_name).active_slots
+
+
+@pytest.mark.prefect
+def test_one_process_fetching_in_a_row_reuses_its_slot_and_gives_it_back_when_idle(prefect_api, server):
+    url = server.script("/doc.pdf", Serve(b"%PDF-1.4 tiny"))
+    throttle = PrefectHostThrottle(Settings(per_host_concurrency=2, per_host_requests_per_s=100))
+
+    for _ in range(6):
+        with throttle.slot(url):
+            httpx.get(url, timeout=10)
+
+    assert throttle.slots_taken == 1, "six requests in a row, one slot asked of the server"
+    assert active_slots(url) == 1, "the slot stays held on the server while this process may need it"
+    deadline = time.monotonic() + 10
+    while active_slots(url) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert active_slots(url) == 0, "unused for a second, the slot goes back to the server"
+
+
+@pytest.mark.prefect
+def test_a_slot_kept_warm_by_one_process_is_counted_against_the_others(prefect_api, server):
+    url = server.script("/doc.pdf", Serve(b"%PDF-1.4 tiny"))
+    settings = Settings(per_host_concurrency=1, per_host_requests_per_s=100)
+    first, second = PrefectHostThrottle(settings), PrefectHostThrottle(settings)
+    with first.slot(url):
+        httpx.get(url, timeout=10)
+
+    started = time.monotonic()
+    with second.slot(url):  # waits for the first process to give its idle slot back
+        waited = time.monotonic() - started
+        assert active_slots(url) == 1
+
+    assert waited >= 0.5, f"the second process fetched {waited:.2f} s later, while the first held the slot"
+    second.release_idle()
+    assert active_slots(url) == 0, "release_idle gives the warm slots back at once (end of a batch)"
+
+
+CHILD = """
+import sys, httpx
+from budget_etl.settings import Settings
+from tasks.fetch.politeness import PrefectHostThrottle
+throttle = PrefectHostThrottle(Settings(per_host_concurrency=1, per_host_requests_per_s=100))
+with throttle.slot(sys.argv[1]):
+    httpx.get(sys.argv[1], timeout=10)
+print(throttle.slots_taken)
+"""
+
+
+@pytest.mark.prefect
+def test_a_process_that_exits_gives_its_warm_slots_back_rather_than_at_lease_expiry(prefect_api, server):
+    import os
+    import subprocess
+    import sys
+
+    url = server.script("/doc.pdf", Serve(b"%PDF-1.4 tiny"))
+    env = {**os.environ, "PREFECT_API_URL": prefect_api}
+    done = subprocess.run([sys.executable, "-c", CHILD, url], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
+    assert active_slots(url) == 0, "the next run on this host does not wait minutes for an expired lease"
