@@ -53,6 +53,19 @@ def test_a_border_one_row_high_is_a_ruling_when_the_column_border_runs_on_below(
 
 
 @needs_ocr
+def test_a_forms_first_rows_at_the_page_foot_line_up_with_the_forms_above() -> None:
+    """A form's 项目编码 … 预算数 rows at a page's foot (its indicators on the next page) have no
+    rows of their own to line their short borders up with; the form above on the page has."""
+    binary = _page(height=260)
+    _rows(binary, [10, 70, 130])  # a form of two 20 pt rows …
+    binary[10:133, 10:13] = binary[10:133, 587:590] = binary[10:133, 200:203] = 255
+    _rows(binary, [190, 220, 250])  # … and the first two 10 pt rows of the next one
+    binary[190:253, 10:13] = binary[190:253, 587:590] = 255
+    binary[220:253, 200:203] = 255  # 预算数 | 29.00
+    assert _vertical_mask(binary)[235, 201]
+
+
+@needs_ocr
 def test_a_glyph_stroke_through_a_ruling_is_not_a_column_border() -> None:
     """绩效目标 over 一级指标: the 标 strokes of two bold labels touch the ruling between them and
     make one 16 pt vertical line; the glyph's crossing strokes beside it say it is no border."""

@@ -373,12 +373,14 @@ def ruling_strokes(strokes: np.ndarray, binary: np.ndarray, horizontal: np.ndarr
     border splits the 绩效目标 text). Cut at the horizontal rulings, a piece is a candidate when
     it is long (≥ 13 pt) or spans its row from border to border. A ruling has the cells' padding
     on both sides, a glyph's stroke the glyph's other strokes on one side at least: the
-    candidates clean on both sides that line up to 13 pt or more within one table are the
-    column borders (a form's border runs through several rows, a glyph stroke is alone; the
-    same 工作计划 in two one-line rows of different tables lines its strokes up too). In such a
-    line a candidate clean on one side only is a border too — text printed against it
-    (其他资金 | …, ≤30 万元) — unless it runs through a recognised line of text without a cell's
-    padding on its clean side (a glyph's edge stroke, the next glyph a point or two away).
+    candidates clean on both sides that line up to 13 pt or more on the page are the column
+    borders (a form's border runs through several rows, and forms on one page share their
+    columns — a form's first rows at a page's foot have no rows of their own to line up with;
+    a glyph stroke is alone, and even where the same 工作计划 in two one-line rows lines its
+    strokes up, their crossing strokes show 3–4 px off). In such a line a candidate clean on
+    one side only is a border too — text printed against it (其他资金 | …, ≤30 万元) — unless it
+    runs through a recognised line of text without a cell's padding on its clean side (a
+    glyph's edge stroke, the next glyph a point or two away).
     """
     on_h = horizontal > 0
     pieces = np.where(on_h, np.uint8(0), strokes)
@@ -404,26 +406,17 @@ def ruling_strokes(strokes: np.ndarray, binary: np.ndarray, horizontal: np.ndarr
             clean.append(i)
         elif min(left, right) < _SIDE_INK:
             against.append(i)
-    # a column border is a line of clean pieces within one table (not glyph strokes that happen
-    # to line up with a stroke in another table)
-    clean_mask = np.where(np.isin(labels, clean), np.uint8(255), np.uint8(0))
-    tables = find_grids(horizontal, cv2.dilate(clean_mask, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9))))
-    lines: dict[int, np.ndarray] = {}
-    for t, (tx0, ttop, tx1, tbottom) in enumerate(tables):
-        members = [i for i in clean if tx0 <= stats[i][0] <= tx1 and ttop <= stats[i][1] <= tbottom]
-        length = np.zeros(w + 1, dtype=np.int64)  # a difference array
-        for i in members:
-            x, bw, bh = int(stats[i][0]), int(stats[i][2]), int(stats[i][3])
-            length[max(0, x - 3)] += bh
-            length[min(w, x + bw + 3)] -= bh
-        lines[t] = np.cumsum(length)[:w]
+    # a column border is a line of clean pieces (forms on one page share their columns)
+    length = np.zeros(w + 1, dtype=np.int64)  # a difference array
+    for i in clean:
+        x, bw, bh = int(stats[i][0]), int(stats[i][2]), int(stats[i][3])
+        length[max(0, x - 3)] += bh
+        length[min(w, x + bw + 3)] -= bh
+    lines = np.cumsum(length)[:w]
 
     def in_line(i: int) -> bool:
-        x, y, bw = int(stats[i][0]), int(stats[i][1]), int(stats[i][2])
-        for t, (tx0, ttop, tx1, tbottom) in enumerate(tables):
-            if tx0 <= x <= tx1 and ttop <= y <= tbottom:
-                return bool(lines[t][x:x + bw].max() >= long)
-        return False
+        x, bw = int(stats[i][0]), int(stats[i][2])
+        return bool(lines[x:x + bw].max() >= long)
 
     for i in clean:
         keep[i] = in_line(i)
