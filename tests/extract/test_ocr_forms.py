@@ -100,6 +100,37 @@ def test_text_printed_against_a_border_keeps_it_a_glyph_edge_inside_a_line_of_te
     assert not _vertical_mask(binary, box)[25, 301]
 
 
+@needs_ocr
+def test_the_papers_speckle_beside_a_border_is_not_ink() -> None:
+    """The adaptive threshold turns a noisy scan's paper into speckle (a tenth of the pixels); beside
+    a border only the dark pixels count as ink, or the 指标值 | 依据 border under 效果明显 is lost."""
+    from tasks.extract.readers.ocr import rulings
+
+    binary = _page()
+    _rows(binary, [10, 40, 70, 100])
+    binary[10:103, 10:13] = binary[10:103, 587:590] = binary[10:103, 300:303] = 255
+    dark = binary.copy()
+    binary[13:40, 292:299][::3, ::2] = 255  # speckle beside the border's top piece
+    binary[13:40, 304:311][1::3, ::2] = 255
+    assert not rulings(binary, SCALE)[1][25, 301]
+    assert rulings(binary, SCALE, None, dark)[1][25, 301]
+
+
+@needs_ocr
+def test_ink_just_left_of_a_lines_boxes_is_a_character_the_detector_left_out() -> None:
+    """绩效目标 ``1.企业退休人员…``: the detector's box starts a point after the thin ``1`` printed
+    against the cell's left border; the cell is then re-read from its own crop."""
+    from tasks.extract.readers.ocr import _Box, _ink_beside
+
+    ink = np.zeros((60, 900), dtype=bool)
+    ink[10:34, 362:365] = True  # a "1" at 120.7–121.7 pt, 0.6 pt off the box
+    ink[10:34, 370:870] = True  # the line the detector found, from 123.3 pt
+    box = _Box("企业退休人员", 122.3, 3.0, 290.0, 11.5, 0.97)
+    assert _ink_beside(ink, (350, 3, 895, 57), [box], SCALE)
+    ink[10:34, 362:365] = False
+    assert not _ink_beside(ink, (350, 3, 895, 57), [box], SCALE)
+
+
 @pytest.mark.slow
 @needs_ocr
 def test_scanned_project_forms_have_the_text_layers_cell_structure() -> None:

@@ -111,7 +111,7 @@ class PageOcr:
         boxes = self.recognise(rgb, scale)
         texts = [(int(b.x0 * scale), int(b.top * scale), int(b.x1 * scale), int(b.bottom * scale))
                  for b in boxes]
-        horizontal, vertical = rulings(cv2.bitwise_or(binary, dark), scale, texts)
+        horizontal, vertical = rulings(cv2.bitwise_or(binary, dark), scale, texts, dark)
         lines_mask = cv2.bitwise_or(horizontal, vertical)
         # ink: dark strokes off the rulings (a seal's ring, pale in the red channel, is not ink)
         ink = cv2.bitwise_and(cv2.subtract(binary, lines_mask), cv2.inRange(grey, 0, self.ocr.max_ink_grey))
@@ -332,13 +332,15 @@ def deskew(grey: np.ndarray, max_degrees: float) -> np.ndarray:
     return cv2.warpAffine(grey, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
-def rulings(binary: np.ndarray, scale: float,
-            texts: list[tuple[int, int, int, int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def rulings(binary: np.ndarray, scale: float, texts: list[tuple[int, int, int, int]] | None = None,
+            ink: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Horizontal and vertical strokes that are rulings, not a glyph's (lengths in points).
 
     A horizontal ruling runs much longer than any glyph stroke (≥ 24 pt). A vertical one may be
     as short as one form row (10 pt, the height of a bold label's strokes), so vertical strokes
-    are judged row by row (:func:`ruling_strokes`; ``texts``: the recognised lines' boxes, pixels).
+    are judged row by row (:func:`ruling_strokes`; ``texts``: the recognised lines' boxes, pixels;
+    ``ink``: what beside a stroke is ink — the dark pixels, not the adaptive threshold's speckle of
+    the paper's noise; ``binary`` when not given).
     """
     w = binary.shape[1]
     long_h = cv2.getStructuringElement(cv2.MORPH_RECT, (max(int(24 * scale), w // 30), 1))
@@ -347,7 +349,7 @@ def rulings(binary: np.ndarray, scale: float,
     # a slightly broken or thick ruling is one stroke
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3)))
     strokes = cv2.morphologyEx(binary, cv2.MORPH_OPEN, short_v)
-    vertical = ruling_strokes(strokes, binary, horizontal, scale, texts or [])
+    vertical = ruling_strokes(strokes, binary if ink is None else ink, horizontal, scale, texts or [])
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 5)))
     return horizontal, vertical
 
@@ -563,8 +565,9 @@ def _ink_beside(ink: np.ndarray, interior: tuple[int, int, int, int], boxes: lis
     return int(outside) > _SPECKLE
 
 
-#: ink this far (points) beside a line's detected boxes is a character the detector left out
-_BESIDE_MARGIN = 1.5
+#: ink this far (points) beside a line's detected boxes is a character the detector left out (its
+#: boxes hold their glyphs with a pixel or two to spare; a thin 1. can sit a point off)
+_BESIDE_MARGIN = 0.5
 #: so many ink pixels or fewer are speckle, not a character
 _SPECKLE = 12
 
