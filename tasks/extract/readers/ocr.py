@@ -3,8 +3,11 @@
 The page is rendered with pypdfium2 and read with the red channel as grey (a red seal — 公章 —
 then prints nearly white and stops hiding the figures under it). A small rotation is measured
 from the long horizontal rulings and undone. The grid comes from the rulings (OpenCV
-morphology: horizontal and vertical strokes longer than a character); two grid slots with no
-ruling between them are one merged cell. Text is recognised once per page (RapidOCR, PP-OCR
+morphology: horizontal strokes longer than any glyph's; vertical ones judged row by row, a
+border one form row high told from a glyph's stroke by the padding beside it and by lining up
+with the page's column borders, :func:`ruling_strokes`); two grid slots with no ruling between
+them are one merged cell — a merged 一级指标 gives its text to every row it spans, as on the
+text-layer path. Text is recognised once per page (RapidOCR, PP-OCR
 Chinese models shipped in its wheel) and each recognised box is placed in the cell that holds
 its centre; a box straddling a ruling is split at it. What is outside the grids becomes text
 lines. A column that numbers its labels (一、… 二、…) restores the 、 or numeral the recogniser
@@ -365,7 +368,7 @@ _SIDE = (3, 4)
 _SIDE_INK = 0.05
 
 
-def ruling_strokes(strokes: np.ndarray, binary: np.ndarray, horizontal: np.ndarray, scale: float,
+def ruling_strokes(strokes: np.ndarray, dark: np.ndarray, horizontal: np.ndarray, scale: float,
                    texts: list[tuple[int, int, int, int]]) -> np.ndarray:
     """The vertical strokes (a binary mask) that are rulings, judged between horizontal rulings.
 
@@ -389,7 +392,7 @@ def ruling_strokes(strokes: np.ndarray, binary: np.ndarray, horizontal: np.ndarr
     count, labels, stats, _ = cv2.connectedComponentsWithStats(pieces, connectivity=8)
     keep = np.zeros(count, dtype=bool)
     h, w = strokes.shape
-    ink = binary > 0
+    ink = dark > 0
     long = _LONG_VERTICAL * scale
     margin = int(1.5 * scale)
     clean: list[int] = []
