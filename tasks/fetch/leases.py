@@ -24,7 +24,11 @@ import contextvars
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
+
+if TYPE_CHECKING:
+    import httpx
 
 #: httpx settings that make ``get_client`` build a client rather than return the run's cached one
 OWN_CLIENT = {"timeout": 30.0}
@@ -172,11 +176,10 @@ class WarmLeases:
                     continue
 
 
-def retry_after(response: object) -> float:
+def retry_after(response: httpx.Response) -> float:
     """The server's Retry-After (seconds), bounded to ``RETRY_MIN_S``…``RETRY_MAX_S``."""
-    headers = getattr(response, "headers", {}) or {}
     try:
-        wait = float(headers.get("Retry-After", RETRY_MIN_S))
+        wait = float(response.headers.get("Retry-After", RETRY_MIN_S))
     except (TypeError, ValueError):
         wait = RETRY_MIN_S
     return min(RETRY_MAX_S, max(RETRY_MIN_S, wait))

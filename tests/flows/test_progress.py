@@ -16,9 +16,13 @@ pytestmark = pytest.mark.prefect
 
 
 @flow
-def in_a_run(step: Callable[[], Any]) -> Any:
-    """Artifacts belong to a run (created outside one is deprecated)."""
-    return step()
+def progress_run(
+    key: str, total: int, min_interval_s: float, steps: Callable[[Progress], Any]
+) -> tuple[Progress, Any]:
+    """A progress artifact of ``total`` documents and what ``steps`` do with it, inside a run
+    (artifacts belong to a run: created outside one is deprecated)."""
+    progress = Progress(total, key=key, description="Documents done", min_interval_s=min_interval_s)
+    return progress, steps(progress)
 
 
 def latest(key: str):
@@ -27,15 +31,14 @@ def latest(key: str):
 
 
 def test_a_burst_of_documents_costs_one_update_and_the_ui_catches_up_within_the_interval(prefect_api):
-    def burst() -> tuple[Progress, int]:
-        progress = Progress(30, key="progress-burst", description="Documents done", min_interval_s=2.0)
+    def burst(progress: Progress) -> int:
         for n in range(30):
             progress.advance(f"http://h/{n}.pdf")
         sent_during_burst = progress.calls
         time.sleep(2.5)  # the interval ends: the timer sends the latest text
-        return progress, sent_during_burst
+        return sent_during_burst
 
-    progress, sent_during_burst = in_a_run(burst)
+    progress, sent_during_burst = progress_run("progress-burst", 30, 2.0, burst)
 
     assert sent_during_burst == 1, "the first update goes out at once, the other 29 wait"
     assert progress.calls == 2
@@ -45,14 +48,12 @@ def test_a_burst_of_documents_costs_one_update_and_the_ui_catches_up_within_the_
 
 
 def test_finish_is_sent_at_once_even_inside_the_interval(prefect_api):
-    def finish_early() -> Progress:
-        progress = Progress(4, key="progress-finish", description="Documents done", min_interval_s=60)
+    def finish_early(progress: Progress) -> None:
         progress.advance("http://h/a.pdf")
         progress.advance("http://h/b.pdf")  # held back: the interval is a minute
         progress.finish()
-        return progress
 
-    progress = in_a_run(finish_early)
+    progress, _ = progress_run("progress-finish", 4, 60, finish_early)
 
     assert progress.calls == 2
     artifact = latest("progress-finish")
@@ -61,14 +62,12 @@ def test_finish_is_sent_at_once_even_inside_the_interval(prefect_api):
 
 
 def test_updates_spaced_wider_than_the_interval_each_go_out(prefect_api):
-    def slow() -> Progress:
-        progress = Progress(3, key="progress-slow", description="Documents done", min_interval_s=0.2)
+    def slow(progress: Progress) -> None:
         for n in range(3):
             progress.advance(f"http://h/{n}.pdf")
             time.sleep(0.3)
-        return progress
 
-    progress = in_a_run(slow)
+    progress, _ = progress_run("progress-slow", 3, 0.2, slow)
 
     assert progress.calls == 3
     assert latest("progress-slow").description.startswith("Documents done: 3 of 3 documents done")
