@@ -366,6 +366,8 @@ _LONG_VERTICAL = 13.0
 #: cover a tenth of its stem or more)
 _SIDE = (3, 4)
 _SIDE_INK = 0.05
+#: a cell's padding beside its border (points)
+_PADDING = 3.0
 
 
 def ruling_strokes(strokes: np.ndarray, dark: np.ndarray, horizontal: np.ndarray, scale: float,
@@ -443,9 +445,6 @@ def _padded(rows: np.ndarray, first: int, last: int, scale: float) -> bool:
     return any(side and all(rows[:, col].mean() < _SIDE_INK for col in cols)
                for side, cols in ((left, [first - d for d in left]), (right, [last + d for d in right])))
 
-
-#: a cell's padding beside its border (points)
-_PADDING = 3.0
 
 
 def find_grids(horizontal: np.ndarray, vertical: np.ndarray) -> list[tuple[int, int, int, int]]:
