@@ -165,7 +165,7 @@ def read_calls(calls: Path) -> dict[str, tuple[int, float]]:
     totals: dict[str, tuple[int, float]] = {}
     for log in calls.glob("*.tsv"):
         for line in log.read_text(encoding="utf-8").splitlines():
-            call, seconds = line.rsplit("\t", 1)
+            call, seconds = line.split("\t")[:2]
             count, total = totals.get(call, (0, 0.0))
             totals[call] = (count + 1, total + float(seconds))
     return totals

@@ -14,6 +14,7 @@ from typing import Any
 from prefect import flow, tags
 from prefect.context import TagsContext
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from budget_etl.document import ExtractedDocument
 from budget_etl.errors import BudgetEtlError, Reason, Stage
@@ -26,7 +27,7 @@ from tasks.extract.task import extract_tables
 from tasks.retry import configured
 from tasks.store.corrections import apply_reviewer_corrections
 from tasks.store.resources import raw_store_for
-from tasks.store.task import accept_document, open_reviews, resolved_reviews, send_to_review
+from tasks.store.task import StoredVersion, accept_document, open_reviews, send_to_review
 from tasks.validate.task import validate_tables, write_report
 
 BANNED_IN_NAMES = str.maketrans({c: "-" for c in "/%&<>"})
@@ -94,6 +95,11 @@ def process_file(sha256: str, source_url: str | None, refresh: bool, settings: S
 
     Plain code over tasks, so a ``process-document`` run and a ``process document`` task run (the
     parallel runners, ``flows.fanout``) do the same work; it touches no run's name or tags.
+
+    The extracted document and its findings go to tasks ``quote``d: otherwise Prefect walks every
+    object inside them twice per task (looking for upstream futures, and to resolve them) — ~0.6 s
+    of CPU per document, most of the orchestration's cost in a pool process (``bench/throughput.py``,
+    issue 12). Nothing in them is a future, so nothing is lost but that walk.
     """
     cache: dict[str, object] = {"cache_expiration": timedelta(days=settings.cache_expiration_days)}
     if refresh:
@@ -104,17 +110,17 @@ def process_file(sha256: str, source_url: str | None, refresh: bool, settings: S
         return to_review(sha256, source_url, error_of(extracted, Stage.EXTRACT), [], None, None, settings)
     doc: ExtractedDocument = extracted.result()
 
-    corrected = configured(apply_reviewer_corrections, settings)(doc, settings, return_state=True)
+    corrected = configured(apply_reviewer_corrections, settings)(quote(doc), settings, return_state=True)
     if not corrected.is_completed():  # the stored (corrected) records stay as they are: doc not passed
         return to_review(sha256, source_url, error_of(corrected, Stage.STORE), [], None, None, settings)
     doc, correction_findings = corrected.result()
 
-    validated = configured(validate_tables, settings, **cache)(doc, return_state=True)
+    validated = configured(validate_tables, settings, **cache)(quote(doc), return_state=True)
     if not validated.is_completed():
         return to_review(sha256, source_url, error_of(validated, Stage.VALIDATE), [], None, doc, settings)
     findings: list[Finding] = correction_findings + validated.result()
 
-    reported = configured(write_report, settings)(doc, findings, settings, return_state=True)
+    reported = configured(write_report, settings)(quote(doc), quote(findings), settings, return_state=True)
     report_uri = reported.result() if reported.is_completed() else None
 
     if has_errors(findings):
@@ -125,14 +131,18 @@ def process_file(sha256: str, source_url: str | None, refresh: bool, settings: S
         )
         return to_review(sha256, source_url, problem, findings, report_uri, doc, settings)
 
-    stored = configured(accept_document, settings)(doc, findings, report_uri, settings, return_state=True)
+    stored = configured(accept_document, settings)(
+        quote(doc), quote(findings), report_uri, settings, return_state=True
+    )
     if not stored.is_completed():
         failure = error_of(stored, Stage.STORE)
         return to_review(sha256, source_url, failure, findings, report_uri, doc, settings)
-    publish_resolved(stored.result(), settings)
+    version: StoredVersion = stored.result()
+    for item in version.resolved:  # their reports say resolved, and by which version
+        publish_item_closed(item, settings.review_base_url)
     return outcome_for(
         "accepted", sha256, source_url, doc=doc, findings=findings, report_uri=report_uri,
-        raw_uri=raw_uri_of(sha256, settings), version_id=stored.result(),
+        raw_uri=raw_uri_of(sha256, settings), version_id=version.version_id,
     )
 
 
@@ -148,8 +158,8 @@ def to_review(
     """Queue the document for a person; if even that fails (database down), report it as failed."""
     queued = configured(send_to_review, settings)(
         sha256=sha256, source_url=source_url, stage=error.stage, reason=error.reason.value,
-        message=error.message, findings=findings, report_uri=report_uri, doc=doc, settings=settings,
-        return_state=True,
+        message=error.message, findings=quote(findings), report_uri=report_uri, doc=quote(doc),
+        settings=settings, return_state=True,
     )
     if not queued.is_completed():
         lost = error_of(queued, Stage.STORE)
@@ -165,14 +175,6 @@ def to_review(
     )
     publish_review_report(outcome, findings, settings.review_base_url)
     return outcome
-
-
-def publish_resolved(version_id: int, settings: Settings) -> None:
-    """Mark the reports of the items this version resolved as resolved (skipped if unreadable now)."""
-    resolved = configured(resolved_reviews, settings)(version_id, settings, return_state=True)
-    if resolved.is_completed():
-        for item in resolved.result():
-            publish_item_closed(item, settings.review_base_url)
 
 
 def raw_uri_of(sha256: str | None, settings: Settings) -> str | None:

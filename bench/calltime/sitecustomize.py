@@ -2,8 +2,9 @@
 
 ``bench/throughput.py`` puts this directory on ``PYTHONPATH`` of its measurements with
 ``BUDGET_ETL_BENCH_CALLS`` = a directory; every process they start (pool processes, workers, flow
-runs) then appends one line per call — method, path with ids replaced by ``{id}``, seconds — to
-``<dir>/<pid>.tsv``. Nothing happens without the variable.
+runs) then appends one line per call to ``<dir>/<pid>.tsv``: method and path with ids replaced by
+``{id}``, seconds, when it started (epoch seconds: a run's timeline can be drawn from them) and its
+HTTP status (``error`` when it raised). Nothing happens without the variable.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ def path_of(request: object) -> str:
     return f"{request.method} {ID.sub('{id}', url.path)}"  # type: ignore[attr-defined]
 
 
-def record(directory: str, call: str, seconds: float) -> None:
+def record(directory: str, call: str, seconds: float, status: object = "-") -> None:
     with open(os.path.join(directory, f"{os.getpid()}.tsv"), "a", encoding="utf-8") as out:
-        out.write(f"{call}\t{seconds:.6f}\n")
+        out.write(f"{call}\t{seconds:.6f}\t{time.time() - seconds:.3f}\t{status}\n")
 
 
 def install(directory: str) -> None:
@@ -34,18 +35,22 @@ def install(directory: str) -> None:
     sync_send, async_send = httpx.Client.send, httpx.AsyncClient.send
 
     def send(self: httpx.Client, request: httpx.Request, **kwargs: object) -> httpx.Response:
-        started = time.perf_counter()
+        started, status = time.perf_counter(), "error"
         try:
-            return sync_send(self, request, **kwargs)
+            response = sync_send(self, request, **kwargs)
+            status = response.status_code
+            return response
         finally:
-            record(directory, path_of(request), time.perf_counter() - started)
+            record(directory, path_of(request), time.perf_counter() - started, status)
 
     async def asend(self: httpx.AsyncClient, request: httpx.Request, **kwargs: object) -> httpx.Response:
-        started = time.perf_counter()
+        started, status = time.perf_counter(), "error"
         try:
-            return await async_send(self, request, **kwargs)
+            response = await async_send(self, request, **kwargs)
+            status = response.status_code
+            return response
         finally:
-            record(directory, path_of(request), time.perf_counter() - started)
+            record(directory, path_of(request), time.perf_counter() - started, status)
 
     httpx.Client.send = send  # type: ignore[method-assign]
     httpx.AsyncClient.send = asend  # type: ignore[method-assign]

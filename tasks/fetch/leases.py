@@ -24,17 +24,13 @@ import contextvars
 import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
+
+from tasks.fetch.limit_calls import ask_server
 
 if TYPE_CHECKING:
     import httpx
-
-#: httpx settings that make ``get_client`` build a client rather than return the run's cached one
-OWN_CLIENT = {"timeout": 30.0}
-
-#: a refused slot is asked for again after the server's Retry-After, within these bounds (s)
-RETRY_MIN_S, RETRY_MAX_S = 0.05, 2.0
 
 
 @dataclass
@@ -44,10 +40,6 @@ class Lease:
     lease_id: UUID
     expires: float
     idle_since: float = 0.0
-
-
-class SlotRefused(TimeoutError):
-    """No slot of the limit came free within the politeness timeout."""
 
 
 class WarmLeases:
@@ -105,7 +97,7 @@ class WarmLeases:
         """At interpreter exit: with the settings of first use (the run's context is gone)."""
         idle = self._take_all_idle()
         if idle:
-            self._context.copy().run(self._release_all, idle, own_client=True)
+            self._context.copy().run(self._release_all, idle)
 
     def _take_all_idle(self) -> list[Lease]:
         with self._lock:
@@ -130,56 +122,31 @@ class WarmLeases:
             self._idle = [lease for lease in self._idle if lease not in old]
             if self._idle:
                 self._schedule(max(0.01, min(lease.idle_since for lease in self._idle) + self.idle_s - now))
-        self._release_all(old, own_client=True)
+        self._release_all(old)
 
     def _acquire(self) -> Lease:
-        import httpx
-        from prefect.client.orchestration import get_client
+        def increment(client: Any) -> httpx.Response:
+            return client.increment_concurrency_slots_with_lease(
+                names=[self.limit_name], slots=1, mode="concurrency", lease_duration=self.lease_s
+            )
 
-        deadline = time.monotonic() + self.timeout_s
-        with get_client(sync_client=True) as client:
-            while True:
-                try:
-                    response = client.increment_concurrency_slots_with_lease(
-                        names=[self.limit_name], slots=1, mode="concurrency", lease_duration=self.lease_s
-                    )
-                except httpx.HTTPStatusError as exc:
-                    if exc.response.status_code != 423:  # 423 Locked: every slot is taken, try later
-                        raise
-                    wait = retry_after(exc.response)
-                    if time.monotonic() + wait > deadline:
-                        message = f"no slot of {self.limit_name} within {self.timeout_s:.0f} s"
-                        raise SlotRefused(message) from exc
-                    time.sleep(wait)
-                    continue
-                body = response.json()
-                if not body.get("limits"):
-                    raise LookupError(f"concurrency limit {self.limit_name} does not exist")
-                self.taken += 1
-                return Lease(UUID(body["lease_id"]), expires=time.monotonic() + self.lease_s)
+        body = ask_server(increment, what=self.limit_name, timeout_s=self.timeout_s).json()
+        if not body.get("limits"):
+            raise LookupError(f"concurrency limit {self.limit_name} does not exist")
+        self.taken += 1
+        return Lease(UUID(body["lease_id"]), expires=time.monotonic() + self.lease_s)
 
-    def _release_all(self, leases: list[Lease], *, own_client: bool = False) -> None:
+    def _release_all(self, leases: list[Lease]) -> None:
         """Give slots back; one the server no longer knows (expired) is simply gone.
 
-        ``own_client``: from a timer or at exit, not the run's cached client — the run that was
-        current when the timer was set may have ended and closed it.
+        Through this process's own client for limit calls (``tasks.fetch.limit_calls``): releases
+        come from timers and at exit too, and a busy server is asked again within a second.
         """
-        if not leases:
-            return
-        from prefect.client.orchestration import get_client
+        for lease in leases:
+            def release(client: Any, lease_id: UUID = lease.lease_id) -> httpx.Response:
+                return client.release_concurrency_slots_with_lease(lease_id)
 
-        with get_client(sync_client=True, httpx_settings=OWN_CLIENT if own_client else None) as client:
-            for lease in leases:
-                try:
-                    client.release_concurrency_slots_with_lease(lease.lease_id)
-                except Exception:  # expired or the API is away: the lease ends on its own
-                    continue
-
-
-def retry_after(response: httpx.Response) -> float:
-    """The server's Retry-After (seconds), bounded to ``RETRY_MIN_S``…``RETRY_MAX_S``."""
-    try:
-        wait = float(response.headers.get("Retry-After", RETRY_MIN_S))
-    except (TypeError, ValueError):
-        wait = RETRY_MIN_S
-    return min(RETRY_MAX_S, max(RETRY_MIN_S, wait))
+            try:
+                ask_server(release, what=self.limit_name, timeout_s=self.timeout_s)
+            except Exception:  # expired or the API is away: the lease ends on its own
+                continue

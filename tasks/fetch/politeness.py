@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from budget_etl.settings import Settings
 from tasks.fetch.leases import WarmLeases
+from tasks.fetch.rate_tokens import RateTokens
 
 logger = logging.getLogger(__name__)
 
@@ -99,9 +100,10 @@ class PrefectHostThrottle:
     once and every refusal was another API call (about 1.4 wasted calls per document, measured by
     ``bench/throughput.py``, issue 12). A slot taken stays with this process while it keeps
     fetching from the host (``tasks.fetch.leases``: given back after ``WARM_SLOT_IDLE_S`` unused),
-    so a run of fetches costs one take and one release per slot, not per request. Across processes
-    and machines the server's limits still decide; when no API is reachable the gate alone keeps
-    this process polite.
+    so a run of fetches costs one take and one release per slot, not per request. The rate limit's
+    token is asked for by one thread of this process at a time (``tasks.fetch.rate_tokens``): many
+    asking at once made the server refuse them all for seconds. Across processes and machines the
+    server's limits still decide; when no API is reachable the gate alone keeps this process polite.
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -110,6 +112,7 @@ class PrefectHostThrottle:
         self._lock = threading.Lock()
         self._gate = LocalHostThrottle(settings)
         self._slots: dict[str, WarmLeases] = {}  # limit name → the slots this process keeps warm
+        self._tokens: dict[str, RateTokens] = {}  # rate limit name → this process's turn at it
 
     def ensure_limits(self, host: str) -> tuple[str, str]:
         """Create (or update to the current settings) this host's two limits; returns their names.
@@ -162,19 +165,24 @@ class PrefectHostThrottle:
                 yield
 
     def _acquire(self, host: str) -> ExitStack:
-        from prefect.concurrency.sync import rate_limit
-
         concurrency_name, rate_name = self.ensure_limits(host)
         slots = self._slots_of(concurrency_name)
         lease = slots.take()
         stack = ExitStack()
         stack.callback(slots.give_back, lease)
         try:
-            rate_limit(rate_name, timeout_seconds=self._settings.politeness_timeout_s, strict=True)
+            self._tokens_of(rate_name).take()
         except BaseException:
             stack.close()
             raise
         return stack
+
+    def _tokens_of(self, limit_name: str) -> RateTokens:
+        with self._lock:
+            if limit_name not in self._tokens:
+                timeout = self._settings.politeness_timeout_s
+                self._tokens[limit_name] = RateTokens(limit_name, timeout_s=timeout)
+            return self._tokens[limit_name]
 
     def _slots_of(self, limit_name: str) -> WarmLeases:
         with self._lock:
@@ -197,3 +205,8 @@ class PrefectHostThrottle:
     def slots_taken(self) -> int:
         """Slots asked of the server so far (each warm reuse is one ask, and two API calls, saved)."""
         return sum(held.taken for held in self._slots.values())
+
+    @property
+    def rate_refusals(self) -> int:
+        """Rate tokens the server refused this process so far (~one per request at most: see above)."""
+        return sum(tokens.refusals for tokens in self._tokens.values())

@@ -67,6 +67,23 @@ def test_the_rate_limit_spaces_requests_to_one_host(prefect_api, server):
     assert time.monotonic() - started >= 1.2, "6 requests at 4 per second take at least 1.25 s"
 
 
+@pytest.mark.prefect
+def test_one_process_asks_for_rate_tokens_one_thread_at_a_time_and_is_rarely_refused(prefect_api, server):
+    # regression (issue 12): through Prefect's rate_limit() every waiting thread asked at once; each
+    # refusal restarted the limit's decay on the server and lengthened everyone's Retry-After, so a
+    # publisher's fetches stalled for seconds and the process pool sat idle
+    url = server.script("/doc.pdf", Serve(b"%PDF-1.4 tiny"))
+    throttle = PrefectHostThrottle(Settings(per_host_concurrency=8, per_host_requests_per_s=20))
+
+    started = time.monotonic()
+    fetch_concurrently(throttle, url, 24)
+
+    assert server.hits["/doc.pdf"] == 24
+    assert time.monotonic() - started >= 23 / 20 - 0.05, "24 requests at 20 per second take 1.15 s or more"
+    refusals = throttle.rate_refusals
+    assert refusals <= 24, f"{refusals} refusals for 24 requests: this process's threads asked at once"
+
+
 def test_without_a_prefect_api_politeness_falls_back_to_process_local_limits(server):
     url = server.script("/doc.pdf", Delay(0.2, Serve(b"%PDF-1.4 tiny")))
     throttle = PrefectHostThrottle(Settings(per_host_concurrency=1, per_host_requests_per_s=100))
