@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from tasks.fetch.limit_calls import ask_server
+from tasks.fetch.limit_calls import ask_server, limits_client
 
 if TYPE_CHECKING:
     import httpx
@@ -142,11 +142,11 @@ class WarmLeases:
         Through this process's own client for limit calls (``tasks.fetch.limit_calls``): releases
         come from timers and at exit too, and a busy server is asked again within a second.
         """
+        if not leases:
+            return
+        client = limits_client()
         for lease in leases:
-            def release(client: Any, lease_id: UUID = lease.lease_id) -> httpx.Response:
-                return client.release_concurrency_slots_with_lease(lease_id)
-
             try:
-                ask_server(release, what=self.limit_name, timeout_s=self.timeout_s)
+                client.release_concurrency_slots_with_lease(lease.lease_id)
             except Exception:  # expired or the API is away: the lease ends on its own
                 continue

@@ -16,6 +16,7 @@ server's limit still decides the rate.
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from tasks.fetch.limit_calls import SlotRefused, ask_server
@@ -39,12 +40,14 @@ class RateTokens:
         self._lock = threading.Lock()
 
     def take(self) -> None:
-        """Wait for this process's turn, then for the server to grant a token."""
+        """Wait for this process's turn, then for the server to grant a token: ``timeout_s`` in all."""
+        deadline = time.monotonic() + self.timeout_s
         if not self._lock.acquire(timeout=self.timeout_s):
             raise SlotRefused(f"no token of {self.limit_name} within {self.timeout_s:.0f} s")
         try:
+            left = max(0.0, deadline - time.monotonic())
             response = ask_server(
-                self._increment, what=self.limit_name, timeout_s=self.timeout_s, on_refused=self._refused
+                self._increment, what=self.limit_name, timeout_s=left, on_refused=self._refused
             )
         finally:
             self._lock.release()

@@ -8,7 +8,7 @@ fails the task at once.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from prefect import task
 
@@ -30,7 +30,7 @@ class StoredVersion:
     """An accepted document version and the review items its acceptance closed."""
 
     version_id: int
-    resolved: list[ReviewSummary] = field(default_factory=list)
+    resolved: list[ReviewSummary]
 
 
 @task(name="store accepted document", task_run_name=named("accept"), retry_condition_fn=only_transient)
