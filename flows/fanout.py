@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextvars
+import logging
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import ExitStack
@@ -96,6 +98,28 @@ def process_document_task(job: DocumentJob, settings: Settings) -> Any:
     """
     with use_settings(settings), TagsContext(current_tags=set()):  # untagged tasks: no slot calls
         return final_state(process_file(job.sha256, job.source_url, False, settings))
+
+
+def prepare_pool_process() -> None:
+    """Run once in every pool process as it starts: what each process pays before its first document.
+
+    Spawning a process and importing the pipeline takes ~5 s, building the GX context ~5 s more
+    (``tasks.validate.expectation_layer``). Done here, while the batch discovers and fetches, the
+    first documents do not wait for it (issue 12). A failure is only logged: the document that
+    next needs the context builds it, and reports any error as its own.
+    """
+    try:
+        from tasks.validate.expectation_layer import prepare_expectations
+
+        prepare_expectations()
+    except Exception:  # never break the pool: the first document meets the same error and reports it
+        logging.getLogger(__name__).warning("could not prepare a pool process", exc_info=True)
+
+
+@task(name="start pool process", cache_policy=NO_CACHE, persist_result=False, retries=0)
+def start_pool_process() -> int:
+    """Nothing to do: submitted once per pool process when the pool opens, so every process starts now."""
+    return os.getpid()
 
 
 def outcome_of_task(state: Any) -> DocumentOutcome:
@@ -189,7 +213,8 @@ def outcome_from_database(job: DocumentJob, state: Any, settings: Settings) -> D
 class Fanout:
     """Submit documents as they become ready; collect their outcomes as they finish.
 
-    Use as a context manager: the pools start on entry and are shut down (after every document
+    Use as a context manager: the pools start on entry (a process pool's processes are spawned
+    and prepared at once, ``prepare_pool_process``) and are shut down (after every document
     finished) on exit. ``mode`` defaults to ``settings.runner``.
     """
 
@@ -201,13 +226,19 @@ class Fanout:
         self._threads: concurrent.futures.ThreadPoolExecutor | None = None
         self._batch: list[DocumentJob] = []  # deployment mode: jobs waiting for a full batch
         self._pending: dict[concurrent.futures.Future[Any], list[DocumentJob]] = {}
+        self.started: list[Any] = []  # processes mode: one ``start pool process`` future per process
 
     def __enter__(self) -> Fanout:
         if self.mode == "processes":
             from prefect.task_runners import ProcessPoolTaskRunner
 
-            pool = ProcessPoolTaskRunner(max_workers=self.settings.runner_workers)
+            pool = ProcessPoolTaskRunner(
+                max_workers=self.settings.runner_workers, initializer=prepare_pool_process
+            )
             self._runner = self._stack.enter_context(pool)
+            # processes are spawned on demand: one task per process starts them all now
+            workers = self.settings.runner_workers
+            self.started = [self._runner.submit(start_pool_process, {}) for _ in range(workers)]
         elif self.mode == "deployment":
             self._threads = self._stack.enter_context(
                 concurrent.futures.ThreadPoolExecutor(self.settings.runner_workers, "batch-run")
@@ -239,6 +270,15 @@ class Fanout:
                 future.set_exception(exc)
         self._pending[future] = [job]
 
+    def flush(self) -> None:
+        """Start the jobs waiting for a full batch now (``deployment`` mode; nothing otherwise).
+
+        ``ingest`` calls it after each publisher's last fetch, so a batch run holds one
+        publisher's documents and is tagged and named after it.
+        """
+        if self._batch:
+            self._send_batch()
+
     def _send_batch(self) -> None:
         """Start the waiting jobs as one batch run (in a thread: the flow's thread keeps fetching)."""
         jobs, self._batch = self._batch, []
@@ -254,8 +294,7 @@ class Fanout:
 
     def finished(self) -> Iterator[tuple[DocumentJob, DocumentOutcome]]:
         """Every remaining job's outcome, in the order they finish (call from the flow's thread)."""
-        if self._batch:
-            self._send_batch()
+        self.flush()
         while self._pending:
             done, _ = concurrent.futures.wait(self._pending, return_when=concurrent.futures.FIRST_COMPLETED)
             for future in done:

@@ -1,25 +1,28 @@
 """``ingest``: for every publisher in the sources file, discover → fetch → process what is new.
 
-Wiring only. Fetches of one publisher run concurrently (per-host politeness is enforced inside
-the fetch task by Prefect global concurrency limits); each new document is then processed as
-its fetch ends, as a ``process_document`` run named after the publisher, department and year,
-tagged ``publisher:<name>`` — one by one, or many at once (``flows.fanout``, ``Settings.runner``).
+Wiring only. Fetches of one publisher run concurrently, a few per host slot at a time
+(``flows.fetch_window``; per-host politeness is enforced inside the fetch task by Prefect global
+concurrency limits); each new document is then processed as its fetch ends, as a
+``process_document`` run named after the publisher, department and year, tagged
+``publisher:<name>`` — one by one, or many at once (``flows.fanout``, ``Settings.runner``, one pool
+for the whole run: the next publisher's fetches do not wait for the last one's documents).
 A URL that cannot be fetched becomes a review item keyed by URL;
 nothing a single publisher or document does can stop the batch.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from prefect import flow, tags
-from prefect.futures import as_completed
 from prefect.runtime import flow_run
 
 from budget_etl.errors import Stage
 from budget_etl.settings import Settings, get_settings
 from flows.artifacts import Progress, publish_summary
 from flows.fanout import DocumentJob, Fanout
+from flows.fetch_window import fetch_windowed, window_size
 from flows.outcomes import DocumentOutcome, PublisherCounts, RunSummary
 from flows.process_document import BANNED_IN_NAMES, fetch_to_review, publish_open_queue
 from flows.states import batch_state, error_of
@@ -61,24 +64,35 @@ def ingest(
     """
     settings = get_settings()
     selected = load_sources(Path(sources_file or settings.sources_file)).select(publishers)
-    configured(prepare_database, settings)(settings)
+    counts = {p.name: PublisherCounts(publisher=p.name) for p in selected}
+    outcomes: dict[str, list[DocumentOutcome]] = {p.name: [] for p in selected}
+    # one pool for the whole run, opened first: its processes start while publishers are discovered,
+    # and a publisher's documents still in the pool do not hold the next publisher's fetches back
+    with Fanout(settings) as fanout:
+        configured(prepare_database, settings)(settings)
+        discoveries = {p.name: discover(p, settings) for p in selected}
+        progress = Progress(
+            sum(len(d.documents) for d in discoveries.values()),
+            key="ingest-progress", description=f"Documents done of {len(selected)} publisher(s)",
+        )
 
-    discoveries = {p.name: discover(p, settings) for p in selected}
+        def done(publisher: str, url: str | None, outcome: DocumentOutcome) -> None:
+            outcomes[publisher].append(outcome)
+            counts[publisher].count(outcome)
+            progress.advance(url)
+
+        for publisher in selected:
+            # no ``tags(publisher.tag)`` here: a tagged task costs a concurrency-slot call per run;
+            # the document runs carry the tag themselves (issue 12)
+            discovery = discoveries[publisher.name]
+            ingest_publisher(publisher, discovery, settings, counts[publisher.name], progress, fanout, done)
+        for job, outcome in fanout.finished():
+            done(str(job.publisher), job.source_url, outcome)
+
     summary = RunSummary()
-    progress = Progress(
-        sum(len(d.documents) for d in discoveries.values()),
-        key="ingest-progress", description=f"Documents done of {len(selected)} publisher(s)",
-    )
     for publisher in selected:
-        counts = PublisherCounts(publisher=publisher.name)
-        # no ``tags(publisher.tag)`` here: a tagged task costs a concurrency-slot call per run; the
-        # document runs carry the tag themselves (issue 12)
-        outcomes = ingest_publisher(publisher, discoveries[publisher.name], settings, counts, progress)
-        for outcome in outcomes:
-            counts.count(outcome)
-        summary.outcomes.extend(outcomes)
-        summary.publishers.append(counts)
-
+        summary.outcomes.extend(outcomes[publisher.name])
+        summary.publishers.append(counts[publisher.name])
     progress.finish()
     publish_summary(summary.publishers, key="ingest-summary", description=describe(summary))
     publish_open_queue(settings)
@@ -100,48 +114,48 @@ def discover(publisher: Publisher, settings: Settings) -> Discovery:
     return Discovery(publisher=publisher.name, documents=(), failures=failures)
 
 
+#: what ``ingest_publisher`` calls with each outcome: publisher name, URL, outcome
+Done = Callable[[str, str | None, DocumentOutcome], None]
+
+
 def ingest_publisher(
     publisher: Publisher,
     discovery: Discovery,
     settings: Settings,
     counts: PublisherCounts,
     progress: Progress,
-) -> list[DocumentOutcome]:
-    """Fetch all of a publisher's documents concurrently; process each new one as its fetch ends.
+    fanout: Fanout,
+    done: Done,
+) -> None:
+    """Fetch a publisher's documents concurrently (a window at a time); hand each new one to ``fanout``.
 
-    Documents go to ``flows.fanout`` (``Settings.runner``): one by one, or many at once on this
-    machine's cores or on the pool's workers. Outcomes come back as they finish.
+    ``fanout`` (``Settings.runner``) processes documents one by one, or many at once on this
+    machine's cores or on the pool's workers; ``done`` gets every outcome known by the time the
+    last fetch ends (the rest come out of ``fanout.finished()``, tagged with the job's publisher).
     """
-    outcomes = [fetch_to_review(f.url, f.error, settings) for f in discovery.failures]
+    for failure in discovery.failures:
+        done(publisher.name, failure.url, fetch_to_review(failure.url, failure.error, settings))
     counts.discovered = len(discovery.documents)
     fetch = configured(fetch_document, settings)
-    futures = {fetch.submit(link.url, settings): link.url for link in discovery.documents}
-
-    def done(url: str | None, outcome: DocumentOutcome) -> None:
-        outcomes.append(outcome)
-        progress.advance(url)
-
-    with Fanout(settings) as fanout:
-        for future in as_completed(list(futures)):
-            url = futures[future]
-            future.wait()  # done already; this sets the final state locally (no API read)
-            state = future.state
-            if not state.is_completed():
-                done(url, fetch_to_review(url, error_of(state, Stage.FETCH), settings))
-                continue
-            next_step = after_fetch(state.result(), publisher, settings, counts)
-            if isinstance(next_step, DocumentOutcome):
-                done(url, next_step)
-                continue
-            if not fanout.parallel:
-                progress.now(url)
-            fanout.submit(next_step)
-            for job, outcome in fanout.ready():
-                done(job.source_url, outcome)
-        throttle_for(settings).release_idle()  # every fetch ended: other workers may have the slots
-        for job, outcome in fanout.finished():
-            done(job.source_url, outcome)
-    return outcomes
+    urls = [link.url for link in discovery.documents]
+    fetches = fetch_windowed(lambda url: fetch.submit(url, settings), urls, window_size(urls, settings))
+    for url, future in fetches:
+        future.wait()  # done already; this sets the final state locally (no API read)
+        state = future.state
+        if not state.is_completed():
+            done(publisher.name, url, fetch_to_review(url, error_of(state, Stage.FETCH), settings))
+            continue
+        next_step = after_fetch(state.result(), publisher, settings, counts)
+        if isinstance(next_step, DocumentOutcome):
+            done(publisher.name, url, next_step)
+            continue
+        if not fanout.parallel:
+            progress.now(url)
+        fanout.submit(next_step)
+        for job, outcome in fanout.ready():
+            done(str(job.publisher), job.source_url, outcome)
+    throttle_for(settings).release_idle()  # every fetch ended: other workers may have the slots
+    fanout.flush()  # a batch run holds one publisher's documents
 
 
 def after_fetch(

@@ -73,6 +73,11 @@ class ExpectationRunner:
             self._batch_definition = asset.add_batch_definition_whole_dataframe("whole_table")
         return self._batch_definition
 
+    def prepare(self) -> None:
+        """Build the context and batch definition if this process has none yet."""
+        with self._lock:
+            self._batches()
+
     def run(self, name: str, frame: pd.DataFrame) -> list[Any]:
         """The failed expectation results of suite ``name`` on ``frame``."""
         with self._lock:
@@ -82,6 +87,15 @@ class ExpectationRunner:
 
 
 _RUNNER = ExpectationRunner()
+
+
+def prepare_expectations() -> None:
+    """Build this process's GX context now (~5 s: the import and the context), not at the first document.
+
+    A process-pool worker calls it as it starts (``flows.fanout``), while the batch is still
+    discovering and fetching, so no document waits for it.
+    """
+    _RUNNER.prepare()
 
 
 def findings_from_result(rows: FrameRows, frame: pd.DataFrame, result: Any) -> list[Finding]:
@@ -184,4 +198,4 @@ def check_expectations(doc: ExtractedDocument) -> list[Finding]:
     return findings
 
 
-__all__ = ["INDICATORS", "ExpectationRunner", "check_expectations"]
+__all__ = ["INDICATORS", "ExpectationRunner", "check_expectations", "prepare_expectations"]

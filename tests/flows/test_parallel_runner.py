@@ -140,3 +140,67 @@ def test_a_batch_run_whose_outcomes_cannot_be_read_is_answered_by_the_database(
     assert outcomes[1].reason == "unexpected_error" and "worker killed" in outcomes[1].message
     [item] = repo.list_reviews("open")
     assert item.sha256 == "e" * 64 and item.source_url == "https://a.example/2.pdf"
+
+
+def test_a_process_pool_starts_every_process_when_it_opens_before_any_document(prefect_api, flow_settings):
+    import multiprocessing
+
+    from prefect import flow
+
+    from flows.fanout import Fanout
+
+    settings = flow_settings.model_copy(update={"runner": "processes", "runner_workers": 2})
+
+    @flow
+    def open_the_pool() -> tuple[list[int], int]:
+        with Fanout(settings) as fanout:
+            pids = [future.result() for future in fanout.started]
+            return pids, len(multiprocessing.active_children())
+
+    pids, children = open_the_pool()
+    assert os.getpid() not in pids, "the start tasks ran in the pool's processes"
+    assert children >= 2, "both pool processes were spawned at once, not at the first documents"
+
+
+def test_a_pool_process_builds_its_expectations_context_as_it_starts():
+    # a fresh interpreter: the test process has GX imported already
+    probe = (
+        "import sys; from flows.fanout import prepare_pool_process; "
+        "assert 'great_expectations' not in sys.modules; prepare_pool_process(); "
+        "from tasks.validate.expectation_layer import _RUNNER; "
+        "print(_RUNNER._batch_definition is not None)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-c", probe]
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
+
+
+def test_one_pool_serves_every_publisher_of_an_ingest_and_each_outcome_counts_for_its_own(
+    prefect_api, server, flow_settings, repo, tmp_path, not_a_budget_pdf
+):
+    pdfs = corpus_pdfs()[:3]
+    for i, pdf in enumerate(pdfs):
+        server.script(f"/a/{i}.pdf", Serve(pdf.read_bytes()))
+    server.script("/b/bad.pdf", Serve(not_a_budget_pdf))
+    server.script("/a/", Serve(listing_page({f"doc {i}": f"{i}.pdf" for i in range(len(pdfs))}), "text/html"))
+    listed = [
+        publisher("first", listings=[server.url("/a/")]),
+        publisher("second", documents=[server.url("/b/bad.pdf"), server.url("/b/missing.pdf")]),
+    ]
+    sources = write_sources(tmp_path / "sources.yaml", listed)
+    settings = flow_settings.model_copy(update={"runner": "processes", "runner_workers": 2})
+
+    with use_settings(settings):
+        state = ingest(sources_file=str(sources), return_state=True)
+
+    summary = state.result()
+    counts = {c.publisher: (c.discovered, c.accepted, c.in_review + c.failed) for c in summary.publishers}
+    assert counts == {"first": (3, 3, 0), "second": (2, 0, 2)}, summary.publishers
+    urls = [server.url(f"/a/{i}.pdf") for i in range(3)]
+    urls += [server.url(f"/b/{name}.pdf") for name in ("bad", "missing")]
+    assert sorted(o.source_url for o in summary.outcomes) == sorted(urls), "one outcome per document"
+    runs = task_runs(state.state_details.flow_run_id)
+    starts = [t for t in runs if t.name.startswith("start pool process")]
+    assert len(starts) == 2, "one pool for the whole run, not one per publisher"
