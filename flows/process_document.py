@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from prefect import flow, tags
+from prefect import flow, get_run_logger, tags
 from prefect.context import TagsContext
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
@@ -98,7 +98,7 @@ def process_file(sha256: str, source_url: str | None, refresh: bool, settings: S
 
     The extracted document and its findings go to tasks ``quote``d: otherwise Prefect walks every
     object inside them twice per task (looking for upstream futures, and to resolve them) — 40 ms
-    of CPU per call on the corpus, four calls per document (``bench/param_walk.py``, issue 12).
+    of CPU per call on the corpus, three calls per document (``bench/param_walk.py``, issue 12).
     Nothing in them is a future, so nothing is lost but that walk.
     """
     cache: dict[str, object] = {"cache_expiration": timedelta(days=settings.cache_expiration_days)}
@@ -120,8 +120,7 @@ def process_file(sha256: str, source_url: str | None, refresh: bool, settings: S
         return to_review(sha256, source_url, error_of(validated, Stage.VALIDATE), [], None, doc, settings)
     findings: list[Finding] = correction_findings + validated.result()
 
-    reported = configured(write_report, settings)(quote(doc), quote(findings), settings, return_state=True)
-    report_uri = reported.result() if reported.is_completed() else None
+    report_uri = report_or_none(doc, findings, settings)
 
     if has_errors(findings):
         errors = [f for f in findings if f.severity is Severity.ERROR]
@@ -144,6 +143,22 @@ def process_file(sha256: str, source_url: str | None, refresh: bool, settings: S
         "accepted", sha256, source_url, doc=doc, findings=findings, report_uri=report_uri,
         raw_uri=raw_uri_of(sha256, settings), version_id=version.version_id,
     )
+
+
+def report_or_none(doc: ExtractedDocument, findings: list[Finding], settings: Settings) -> str | None:
+    """The HTML report's path; None (and a warning in the run's log) when it cannot be written.
+
+    No report is no reason to hold a document back: the findings are stored either way, and the
+    review app answers "no validation report for this item". Any error, not only a full disk: a
+    bug in rendering one document's report must not cost that document its records.
+    """
+    try:
+        return write_report(doc, findings, settings)
+    except Exception as exc:
+        get_run_logger().warning(
+            "validation report of %s not written: %s", doc.document.sha256[:8], exc, exc_info=True
+        )
+        return None
 
 
 def to_review(

@@ -58,9 +58,14 @@ def report_path(settings: Settings, sha256: str) -> Path:
     return settings.resolved_reports_dir() / f"{sha256}.html"
 
 
-@task(name="write validation report", task_run_name=named("report"), retry_condition_fn=only_transient)
 def write_report(doc: ExtractedDocument, findings: list[Finding], settings: Settings) -> str:
-    """Write the self-contained HTML report next to the data; returns its path (the report URI)."""
+    """Write the self-contained HTML report next to the data; returns its path (the report URI).
+
+    A plain function, not a task: it is called inside the document's own run (``process_file``),
+    and as a task run of its own it cost ~3 more state events and 1 of 7 task runs per document
+    on the Prefect server, which shares the cores with the work (issue 12, ``bench/throughput.py``).
+    Written to a temporary name and renamed: a reader never sees half a report.
+    """
     from tasks.validate import render_html_report
 
     path = report_path(settings, doc.document.sha256)

@@ -83,9 +83,10 @@ def test_a_window_below_one_is_refused():
 def test_ingest_keeps_at_most_the_window_of_fetch_task_runs_open(
     prefect_api, server, flow_settings, tmp_path
 ):
-    count = 8
+    count = 8  # each an error page after a pause: a fetch that holds the host's slot, then a review item
+    gone = Serve(b"<html><body>gone</body></html>", "text/html", conditional=False)
     for i in range(count):
-        server.script(f"/docs/{i}.pdf", Delay(0.2, Serve(b"%PDF-1.4 not a real one " + bytes([i]))))
+        server.script(f"/docs/{i}.pdf", Delay(0.2, gone))
     server.script("/docs/", Serve(listing_page({f"doc {i}": f"{i}.pdf" for i in range(count)}), "text/html"))
     listed = publisher("windowed", listings=[server.url("/docs/")])
     sources = write_sources(tmp_path / "sources.yaml", [listed])
