@@ -38,15 +38,22 @@ def fetch_windowed(
     """Yield ``(url, future)`` as fetches end, never more than ``window`` of them running.
 
     ``submit`` starts one fetch. Every URL is submitted exactly once and yielded exactly once,
-    whatever its fetch ends in; a new one is submitted each time one ends.
+    whatever its fetch ends in; the next one is submitted as soon as one ends, before the caller
+    is handed the finished one (in ``sequential`` mode the caller then processes a whole document).
     """
     if window < 1:
         raise ValueError(f"window must be at least 1, got {window}")
     waiting = deque(urls)
     running: dict[PrefectFuture, str] = {}
-    while waiting or running:
+
+    def fill() -> None:
         while waiting and len(running) < window:
             url = waiting.popleft()
             running[submit(url)] = url
+
+    fill()
+    while running:
         finished = next(as_completed(list(running)))
-        yield running.pop(finished), finished
+        url = running.pop(finished)
+        fill()  # before yielding: the next fetch runs while the caller handles this one
+        yield url, finished
